@@ -1,0 +1,1 @@
+//! TODO: exercise not written yet.

@@ -1,0 +1,91 @@
+//! Remembered outcomes, keyed by everything that decides them: the exercise's files, the
+//! workspace manifest and lock file, the toolchain, and this runner's version. Kept under the
+//! target directory; an entry that cannot be read is ignored, never trusted.
+
+use crate::check::Outcome;
+use crate::progress::write_atomically;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The result cache of one target directory.
+pub struct ResultCache {
+    dir: PathBuf,
+    /// Hash of what every key shares: toolchain, runner, workspace manifest and lock file.
+    common: Vec<u8>,
+}
+
+impl ResultCache {
+    /// Opens the cache for the workspace at `root` building into `target_dir`.
+    pub fn open(root: &Path, target_dir: &Path) -> ResultCache {
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION"));
+        h.update(toolchain_version(root));
+        for file in ["Cargo.toml", "Cargo.lock"] {
+            h.update(std::fs::read(root.join(file)).unwrap_or_default());
+        }
+        ResultCache {
+            dir: target_dir.join("backlings").join("results"),
+            common: h.finalize().to_vec(),
+        }
+    }
+
+    /// The key of an exercise in the state its files are in now.
+    pub fn key(&self, exercise_dir: &Path, color: bool) -> Option<String> {
+        let mut h = Sha256::new();
+        h.update(&self.common);
+        h.update([color as u8]);
+        let mut files = Vec::new();
+        collect_files(exercise_dir, exercise_dir, &mut files).ok()?;
+        files.sort();
+        for rel in files {
+            let bytes = std::fs::read(exercise_dir.join(&rel)).ok()?;
+            h.update(rel.to_string_lossy().as_bytes());
+            h.update([0]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+        Some(format!("{:x}", h.finalize()))
+    }
+
+    /// The remembered outcome for `key`, if there is a readable one.
+    pub fn get(&self, key: &str) -> Option<Outcome> {
+        let bytes = std::fs::read(self.dir.join(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Remembers an outcome; a failure to write only costs a later rebuild.
+    pub fn put(&self, key: &str, outcome: &Outcome) {
+        if std::fs::create_dir_all(&self.dir).is_ok()
+            && let Ok(bytes) = serde_json::to_vec(outcome)
+        {
+            let _ = write_atomically(&self.dir.join(key), &bytes);
+        }
+    }
+}
+
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if entry.file_name() != "target" {
+                collect_files(base, &path, out)?;
+            }
+        } else if kind.is_file() {
+            out.push(path.strip_prefix(base).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// `rustc -vV` as run in the course (so a rust-toolchain file is honoured).
+fn toolchain_version(root: &Path) -> Vec<u8> {
+    Command::new("rustc")
+        .arg("-vV")
+        .current_dir(root)
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default()
+}

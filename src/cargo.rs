@@ -1,0 +1,158 @@
+//! Talking to cargo: build exercises' test binaries in one invocation and read its JSON
+//! messages, handing compiler diagnostics on as they arrive.
+
+use crate::process::{self, Cancel, Exit};
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Output kept from one cargo invocation.
+const CARGO_OUTPUT_CAP: usize = 4 << 20;
+
+/// The cargo program: the one that launched us (`cargo run`), else the one on PATH.
+pub fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The target directory shared by the whole course.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+/// What the build produced for one package (keyed by its manifest folder).
+#[derive(Debug, Default)]
+pub struct PackageBuild {
+    /// Test executables: `tests/*.rs` first, then the library's unit tests.
+    pub test_binaries: Vec<PathBuf>,
+    /// Rendered compiler diagnostics, in order.
+    pub diagnostics: String,
+    /// Whether any diagnostic was an error.
+    pub errored: bool,
+}
+
+/// The result of one cargo build.
+#[derive(Debug)]
+pub struct Build {
+    /// How cargo ended.
+    pub exit: Exit,
+    /// Per package folder.
+    pub packages: HashMap<PathBuf, PackageBuild>,
+    /// cargo's own messages (manifest errors and the like).
+    pub stderr: String,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    manifest_path: Option<PathBuf>,
+    #[serde(default)]
+    message: Option<Diagnostic>,
+    #[serde(default)]
+    profile: Option<Profile>,
+    #[serde(default)]
+    executable: Option<PathBuf>,
+    #[serde(default)]
+    target: Option<Target>,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    level: String,
+    rendered: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    test: bool,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    kind: Vec<String>,
+}
+
+/// Builds the test binaries of `packages` (by name) in the workspace at `root`, in one
+/// cargo invocation that goes on past a package that fails to compile. Each package's
+/// diagnostics go to `on_diagnostic` as the compiler reports them.
+pub fn build_tests(
+    root: &Path,
+    target_dir: &Path,
+    packages: &[&str],
+    color: bool,
+    cancel: &Cancel,
+    mut on_diagnostic: impl FnMut(&Path, &str),
+) -> Result<Build> {
+    let mut cmd = Command::new(cargo_program());
+    cmd.current_dir(root)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .args(["test", "--no-run", "--no-fail-fast", "--quiet"])
+        .arg(if color {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        })
+        .arg(if color {
+            "--color=always"
+        } else {
+            "--color=never"
+        });
+    for name in packages {
+        cmd.args(["-p", name]);
+    }
+    let mut build = Build {
+        exit: Exit::Cancelled,
+        packages: HashMap::new(),
+        stderr: String::new(),
+    };
+    let out = process::run(cmd, None, CARGO_OUTPUT_CAP, cancel, |line| {
+        let Ok(msg) = serde_json::from_slice::<Message>(line) else {
+            return;
+        };
+        let Some(dir) = msg
+            .manifest_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+        else {
+            return;
+        };
+        match msg.reason.as_str() {
+            "compiler-message" => {
+                let Some(diag) = msg.message else { return };
+                let Some(text) = diag.rendered else { return };
+                let pkg = build.packages.entry(dir.clone()).or_default();
+                if diag.level == "error" {
+                    pkg.errored = true;
+                }
+                pkg.diagnostics.push_str(&text);
+                on_diagnostic(&dir, &text);
+            }
+            "compiler-artifact" => {
+                let is_test = msg.profile.is_some_and(|p| p.test);
+                if let (true, Some(exe)) = (is_test, msg.executable) {
+                    let pkg = build.packages.entry(dir).or_default();
+                    let is_lib = msg
+                        .target
+                        .is_some_and(|t| t.kind.iter().any(|k| k.ends_with("lib")));
+                    if is_lib {
+                        pkg.test_binaries.push(exe);
+                    } else {
+                        pkg.test_binaries.insert(0, exe);
+                    }
+                }
+            }
+            _ => {}
+        }
+    })
+    .context(
+        "cannot start cargo: is Rust installed and `cargo` on your PATH? (https://rustup.rs)",
+    )?;
+    build.exit = out.exit;
+    build.stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    Ok(build)
+}

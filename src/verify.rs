@@ -1,0 +1,172 @@
+//! Checking the whole course: answered from the result cache where nothing changed, the rest
+//! built in one cargo invocation and tested in parallel; a progress bar or plain lines.
+
+use crate::cache::ResultCache;
+use crate::check::{Checker, Outcome, Status};
+use crate::commands;
+use crate::course::Exercise;
+use crate::process::Cancel;
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+/// One exercise's verdict in a verify run.
+#[derive(Serialize)]
+pub struct Verdict {
+    /// The exercise's name.
+    pub name: String,
+    /// Its folder relative to `exercises/`.
+    pub dir: String,
+    /// pass / fail / compile-error / timeout.
+    pub status: Status,
+    /// Whether it came from the result cache.
+    pub cached: bool,
+    /// The output that explains the verdict.
+    pub output: String,
+}
+
+/// Checks `exercises` of `course` in the workspace the checker builds, using the cache
+/// unless `no_cache`; shows progress on stderr when it is a terminal.
+pub fn check_all(
+    checker: &Checker,
+    exercises: &[&Exercise],
+    no_cache: bool,
+    what: &str,
+) -> Result<Vec<Verdict>> {
+    let cache = ResultCache::open(checker.workspace, &checker.target_dir);
+    let keys: Vec<Option<String>> = exercises
+        .iter()
+        .map(|ex| {
+            cache.key(
+                &checker.workspace.join("exercises").join(&ex.dir),
+                checker.color,
+            )
+        })
+        .collect();
+    let mut verdicts: Vec<Option<Verdict>> = exercises.iter().map(|_| None).collect();
+    let mut todo = Vec::new();
+    for (i, ex) in exercises.iter().enumerate() {
+        let hit = (!no_cache)
+            .then(|| keys[i].as_deref().and_then(|k| cache.get(k)))
+            .flatten();
+        match hit {
+            Some(outcome) => verdicts[i] = Some(verdict(ex, outcome, true)),
+            None => todo.push(i),
+        }
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(exercises.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix} [{bar:30.green/dim}] {pos}/{len} {msg}")
+                .expect("valid template")
+                .progress_chars("#>-"),
+        );
+        bar.set_prefix(what.to_string());
+        bar.set_position((exercises.len() - todo.len()) as u64);
+        bar.set_message("building");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    if !todo.is_empty() {
+        let plain = bar.is_hidden();
+        if plain {
+            eprintln!(
+                "{what}: {} of {} answered from the cache; building the other {}",
+                exercises.len() - todo.len(),
+                exercises.len(),
+                todo.len()
+            );
+        }
+        let pending: Vec<&Exercise> = todo.iter().map(|&i| exercises[i]).collect();
+        let done = Mutex::new(());
+        let outcomes = checker.check_many(
+            &pending,
+            &Cancel::default(),
+            |_| {},
+            |ex, outcome| {
+                let _guard = done.lock();
+                bar.inc(1);
+                bar.set_message(format!("{} {}", ex.name, outcome.status.label()));
+                if plain {
+                    eprintln!("{what}: {} {}", ex.name, outcome.status.label());
+                }
+            },
+        )?;
+        for (&i, outcome) in todo.iter().zip(outcomes) {
+            if let Some(key) = &keys[i] {
+                cache.put(key, &outcome);
+            }
+            verdicts[i] = Some(verdict(exercises[i], outcome, false));
+        }
+    }
+    bar.finish_and_clear();
+    Ok(verdicts
+        .into_iter()
+        .map(|v| v.expect("every exercise has a verdict"))
+        .collect())
+}
+
+fn verdict(ex: &Exercise, outcome: Outcome, cached: bool) -> Verdict {
+    Verdict {
+        name: ex.name.clone(),
+        dir: ex.dir.clone(),
+        status: outcome.status,
+        cached,
+        output: outcome.output,
+    }
+}
+
+/// `backlings verify`: check every exercise; exit 0 only if all pass.
+pub fn run(json: bool, no_cache: bool) -> Result<ExitCode> {
+    let (course, mut progress) = commands::load()?;
+    let color = !json && console::colors_enabled();
+    let checker = Checker::for_course(&course, color);
+    let all: Vec<&Exercise> = course.exercises.iter().collect();
+    let verdicts = check_all(&checker, &all, no_cache, "verify")?;
+    let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
+    for (i, v) in verdicts.iter().enumerate() {
+        if v.status == Status::Pass && !progress.is_done(&v.name) {
+            progress.mark_done(i)?;
+        }
+    }
+    if json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            passed: usize,
+            total: usize,
+            exercises: &'a [Verdict],
+        }
+        let report = Report {
+            passed,
+            total: verdicts.len(),
+            exercises: &verdicts,
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for v in &verdicts {
+            let label = match v.status {
+                Status::Pass => console::style(v.status.label()).green(),
+                _ => console::style(v.status.label()).red(),
+            };
+            println!("{label:>14}  {}", v.name);
+        }
+        println!(
+            "\n{passed} of {} exercises pass.{}",
+            verdicts.len(),
+            if passed == verdicts.len() {
+                ""
+            } else {
+                " `backlings run NAME` shows why one fails."
+            }
+        );
+    }
+    Ok(if passed == verdicts.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

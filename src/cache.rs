@@ -30,22 +30,13 @@ impl ResultCache {
         }
     }
 
-    /// The key of an exercise in the state its files are in now.
-    pub fn key(&self, exercise_dir: &Path, color: bool) -> Option<String> {
+    /// The key of an exercise whose files had `content` (see [`content_digest`]).
+    pub fn key(&self, content: &[u8], color: bool) -> String {
         let mut h = Sha256::new();
         h.update(&self.common);
         h.update([color as u8]);
-        let mut files = Vec::new();
-        collect_files(exercise_dir, exercise_dir, &mut files).ok()?;
-        files.sort();
-        for rel in files {
-            let bytes = std::fs::read(exercise_dir.join(&rel)).ok()?;
-            h.update(rel.to_string_lossy().as_bytes());
-            h.update([0]);
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(&bytes);
-        }
-        Some(format!("{:x}", h.finalize()))
+        h.update(content);
+        format!("{:x}", h.finalize())
     }
 
     /// The remembered outcome for `key`, if there is a readable one.
@@ -62,6 +53,23 @@ impl ResultCache {
             let _ = write_atomically(&self.dir.join(key), &bytes);
         }
     }
+}
+
+/// A digest of every file of an exercise crate as it is now. Taken before a check, so that an
+/// edit during the check can never be remembered with the older file's outcome.
+pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
+    let mut h = Sha256::new();
+    let mut files = Vec::new();
+    collect_files(exercise_dir, exercise_dir, &mut files).ok()?;
+    files.sort();
+    for rel in files {
+        let bytes = std::fs::read(exercise_dir.join(&rel)).ok()?;
+        h.update(rel.to_string_lossy().as_bytes());
+        h.update([0]);
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    Some(h.finalize().to_vec())
 }
 
 fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

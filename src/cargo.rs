@@ -90,7 +90,9 @@ pub fn build_tests(
     let mut cmd = Command::new(cargo_program());
     cmd.current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir)
-        .args(["test", "--no-run", "--no-fail-fast", "--quiet"])
+        // `build --tests` makes the same test executables as `test --no-run` (same
+        // fingerprints), and unlike it can keep going past a crate that fails to compile.
+        .args(["build", "--tests", "--keep-going", "--quiet"])
         .arg(if color {
             "--message-format=json-diagnostic-rendered-ansi"
         } else {
@@ -128,6 +130,11 @@ pub fn build_tests(
                 let pkg = build.packages.entry(dir.clone()).or_default();
                 if diag.level == "error" {
                     pkg.errored = true;
+                }
+                // The library is compiled twice (as itself and as its unit-test harness), so
+                // each of its diagnostics arrives twice: show it once.
+                if pkg.diagnostics.contains(&text) {
+                    return;
                 }
                 pkg.diagnostics.push_str(&text);
                 on_diagnostic(&dir, &text);

@@ -1,6 +1,6 @@
 //! The one-shot commands: `run`, `hint`, `list`, `reset`.
 
-use crate::cache::ResultCache;
+use crate::cache::{ResultCache, content_digest};
 use crate::cargo;
 use crate::check::{Checker, Status};
 use crate::course::{Course, Exercise};
@@ -37,12 +37,13 @@ pub fn run(name: Option<&str>) -> Result<ExitCode> {
     let color = console::colors_enabled();
     let checker = Checker::for_course(&course, color);
     eprintln!("Checking {}...", ex.name);
+    let content = content_digest(&course.exercise_dir(&ex));
     let outcome = checker
         .check_one(&ex, &Cancel::default(), |_, _| {})?
         .context("the check was interrupted")?;
     let cache = ResultCache::open(&course.root, &cargo::target_dir(&course.root));
-    if let Some(key) = cache.key(&course.exercise_dir(&ex), color) {
-        cache.put(&key, &outcome);
+    if let Some(content) = content {
+        cache.put(&cache.key(&content, color), &outcome);
     }
     print!("{}", ui::outcome(&course, &ex, &outcome));
     if outcome.status == Status::Pass {

@@ -1,7 +1,7 @@
 //! Checking the whole course: answered from the result cache where nothing changed, the rest
 //! built in one cargo invocation and tested in parallel; a progress bar or plain lines.
 
-use crate::cache::ResultCache;
+use crate::cache::{ResultCache, content_digest};
 use crate::check::{Checker, Outcome, Status};
 use crate::commands;
 use crate::course::Exercise;
@@ -37,14 +37,13 @@ pub fn check_all(
     what: &str,
 ) -> Result<Vec<Verdict>> {
     let cache = ResultCache::open(checker.workspace, &checker.target_dir);
-    let keys: Vec<Option<String>> = exercises
+    let contents: Vec<Option<Vec<u8>>> = exercises
         .iter()
-        .map(|ex| {
-            cache.key(
-                &checker.workspace.join("exercises").join(&ex.dir),
-                checker.color,
-            )
-        })
+        .map(|ex| content_digest(&checker.workspace.join("exercises").join(&ex.dir)))
+        .collect();
+    let keys: Vec<Option<String>> = contents
+        .iter()
+        .map(|c| c.as_deref().map(|c| cache.key(c, checker.color)))
         .collect();
     let mut verdicts: Vec<Option<Verdict>> = exercises.iter().map(|_| None).collect();
     let mut todo = Vec::new();
@@ -96,9 +95,11 @@ pub fn check_all(
                 }
             },
         )?;
+        // The build may have written the lock file: key what was built by how it was built.
+        let cache = ResultCache::open(checker.workspace, &checker.target_dir);
         for (&i, outcome) in todo.iter().zip(outcomes) {
-            if let Some(key) = &keys[i] {
-                cache.put(key, &outcome);
+            if let Some(content) = &contents[i] {
+                cache.put(&cache.key(content, checker.color), &outcome);
             }
             verdicts[i] = Some(verdict(exercises[i], outcome, false));
         }

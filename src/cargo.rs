@@ -163,3 +163,29 @@ pub fn build_tests(
     build.stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     Ok(build)
 }
+
+/// Builds every exercise's tests (and so every dependency) at the lowest CPU priority, calling
+/// `on_crate` per crate built. Returns `true` if cargo got to the end, `false` if cancelled.
+pub fn build_in_background(root: &Path, packages: &[&str], cancel: &Cancel, mut on_crate: impl FnMut()) -> bool {
+    let mut cmd = Command::new(cargo_program());
+    cmd.current_dir(root)
+        .env("CARGO_TARGET_DIR", target_dir(root))
+        .args(["build", "--tests", "--keep-going", "--quiet", "--message-format=json"]);
+    for name in packages {
+        cmd.args(["-p", name]);
+    }
+    // SAFETY: setpriority is async-signal-safe; the compilers it starts inherit the niceness.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+            Ok(())
+        });
+    }
+    let result = process::run(cmd, None, 64 * 1024, cancel, |line| {
+        if line.starts_with(br#"{"reason":"compiler-artifact""#) {
+            on_crate();
+        }
+    });
+    matches!(result, Ok(out) if out.exit != Exit::Cancelled)
+}

@@ -178,3 +178,14 @@ pub fn keys(done: bool) -> String {
         .dim()
     )
 }
+
+/// The one quiet line about the background build of the course's dependencies.
+pub fn background_status(built: u64) -> String {
+    format!(
+        "{}",
+        style(format!(
+            "Preparing the course's dependencies in the background ({built} crates built); your checks go first."
+        ))
+        .dim()
+    )
+}

@@ -2,6 +2,7 @@
 //! to run and what to draw. A save during a check cancels it and starts a new one, so the
 //! screen always ends on the result of the files as they are on disk.
 
+use crate::cargo;
 use crate::check::{Checker, Outcome, Status};
 use crate::commands;
 use crate::course::Course;
@@ -35,6 +36,10 @@ enum Event {
     Checked(u64, Result<Option<Outcome>, String>),
     /// `c`: the whole course was checked.
     CheckedAll(Result<Vec<Verdict>, String>),
+    /// The background build finished one more crate.
+    BackgroundProgress(u64),
+    /// The background build ended: `true` if it built everything it could.
+    BackgroundEnded(u64, bool),
 }
 
 /// What the screen shows below the header.
@@ -66,8 +71,23 @@ struct Watch {
     screen: Screen,
     all: Vec<Verdict>,
     note: Option<String>,
+    background: Background,
     tx: Sender<Event>,
     term: Term,
+}
+
+/// The build of the whole course that runs at low priority while the learner works, so that
+/// dependencies (SQLite, tokio...) are ready before an exercise needs them.
+#[derive(Default)]
+struct Background {
+    /// Which run this is; events of an older run are ignored.
+    run_id: u64,
+    /// Set while it runs.
+    running: Option<Cancel>,
+    /// Crates built so far.
+    built: u64,
+    /// Nothing left to build.
+    done: bool,
 }
 
 /// `backlings` / `backlings watch`.
@@ -101,6 +121,7 @@ pub fn run(poll: bool) -> Result<ExitCode> {
         screen: Screen::Exercise,
         all: Vec::new(),
         note: fresh.then(String::new),
+        background: Background::default(),
         tx,
         term,
     };
@@ -109,6 +130,9 @@ pub fn run(poll: bool) -> Result<ExitCode> {
     }
     let result = watch.event_loop(&rx);
     if let Some(cancel) = watch.running.take() {
+        cancel.cancel();
+    }
+    if let Some(cancel) = watch.background.running.take() {
         cancel.cancel();
     }
     ui::restore_terminal();
@@ -267,8 +291,25 @@ impl Watch {
                     }
                 }
                 self.draw();
+                self.resume_background();
             }
             Event::Checked(..) => {}
+            Event::BackgroundProgress(run_id) if run_id == self.background.run_id => {
+                self.background.built += 1;
+                // Only the status line changes: redraw when nothing else is in motion.
+                if self.running.is_none() && self.background.built.is_multiple_of(5) {
+                    self.draw();
+                }
+            }
+            Event::BackgroundProgress(_) => {}
+            Event::BackgroundEnded(run_id, complete) if run_id == self.background.run_id => {
+                self.background.running = None;
+                self.background.done = complete;
+                if self.running.is_none() {
+                    self.draw();
+                }
+            }
+            Event::BackgroundEnded(..) => {}
             Event::CheckedAll(result) => {
                 self.checking_all = false;
                 match result {
@@ -288,6 +329,7 @@ impl Watch {
                     self.start_check();
                 }
                 self.draw();
+                self.resume_background();
             }
             Event::Key(key) => return self.key(key),
         }
@@ -382,6 +424,10 @@ impl Watch {
         if let Some(cancel) = self.running.take() {
             cancel.cancel();
         }
+        // The learner's check goes first. A stopped cargo would keep the build-directory
+        // lock, so the background build is ended instead; cargo keeps every crate it
+        // finished, and it resumes from there after the check.
+        self.pause_background();
         self.run_id += 1;
         let run_id = self.run_id;
         let cancel = Cancel::default();
@@ -403,7 +449,35 @@ impl Watch {
         });
     }
 
+    fn pause_background(&mut self) {
+        if let Some(cancel) = self.background.running.take() {
+            cancel.cancel();
+            self.background.run_id += 1;
+        }
+    }
+
+    fn resume_background(&mut self) {
+        if self.background.done || self.background.running.is_some() || self.running.is_some() || self.checking_all {
+            return;
+        }
+        self.background.run_id += 1;
+        let run_id = self.background.run_id;
+        let cancel = Cancel::default();
+        self.background.running = Some(cancel.clone());
+        let course = self.course.clone();
+        let tx = self.tx.clone();
+        thread::spawn(move || {
+            let names: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
+            let progress_tx = tx.clone();
+            let complete = cargo::build_in_background(&course.root, &names, &cancel, || {
+                let _ = progress_tx.send(Event::BackgroundProgress(run_id));
+            });
+            let _ = tx.send(Event::BackgroundEnded(run_id, complete));
+        });
+    }
+
     fn check_all(&mut self) {
+        self.pause_background();
         self.checking_all = true;
         self.note = Some("Checking every exercise...".into());
         self.draw();
@@ -483,6 +557,10 @@ impl Watch {
         }
         let done = self.progress.is_done(&ex.name);
         screen.push('\n');
+        if self.background.running.is_some() && !self.background.done {
+            screen.push_str(&ui::background_status(self.background.built));
+            screen.push('\n');
+        }
         screen.push_str(&ui::keys(done && !self.progress.all_done()));
         screen.push('\n');
         let mut out = std::io::stdout().lock();

@@ -166,11 +166,22 @@ pub fn build_tests(
 
 /// Builds every exercise's tests (and so every dependency) at the lowest CPU priority, calling
 /// `on_crate` per crate built. Returns `true` if cargo got to the end, `false` if cancelled.
-pub fn build_in_background(root: &Path, packages: &[&str], cancel: &Cancel, mut on_crate: impl FnMut()) -> bool {
+pub fn build_in_background(
+    root: &Path,
+    packages: &[&str],
+    cancel: &Cancel,
+    mut on_crate: impl FnMut(),
+) -> bool {
     let mut cmd = Command::new(cargo_program());
     cmd.current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir(root))
-        .args(["build", "--tests", "--keep-going", "--quiet", "--message-format=json"]);
+        .args([
+            "build",
+            "--tests",
+            "--keep-going",
+            "--quiet",
+            "--message-format=json",
+        ]);
     for name in packages {
         cmd.args(["-p", name]);
     }

@@ -457,7 +457,11 @@ impl Watch {
     }
 
     fn resume_background(&mut self) {
-        if self.background.done || self.background.running.is_some() || self.running.is_some() || self.checking_all {
+        if self.background.done
+            || self.background.running.is_some()
+            || self.running.is_some()
+            || self.checking_all
+        {
             return;
         }
         self.background.run_id += 1;

@@ -3,10 +3,7 @@
 
 mod common;
 
-use common::{ADDER, BROKEN, Ex, TempCourse};
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use common::{ADDER, BROKEN, Ex, TempCourse, pty};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -21,103 +18,17 @@ const SLOW: Ex = Ex {
     extra: "",
 };
 
-struct Watch {
-    child: Box<dyn Child + Send + Sync>,
-    output: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
+struct Watch;
 
 impl Watch {
-    fn start(course: &TempCourse) -> Watch {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 50, cols: 120, pixel_width: 0, pixel_height: 0 })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backlings"));
-        cmd.cwd(course.root());
-        cmd.env("RUST_BACKTRACE", "0");
-        cmd.env("TERM", "xterm");
-        cmd.env_remove("CARGO_TARGET_DIR");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Watch { child, output, writer, _master: pty.master }
+    fn start(course: &TempCourse) -> pty::Watch {
+        pty::Watch::start(
+            std::path::Path::new(env!("CARGO_BIN_EXE_backlings")),
+            course.root(),
+            &[],
+            None,
+        )
     }
-
-    /// What the screen shows now: the text drawn since the last clear, without colours.
-    fn screen(&self) -> String {
-        let raw = String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned();
-        let last = raw.rfind("\x1b[2J").map(|i| i + 4).unwrap_or(0);
-        strip_ansi(&raw[last..])
-    }
-
-    /// Waits until the finished screen (keys line drawn, no check running) satisfies `pred`.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains("q:quit") && !screen.contains("Checking") && pred(&screen) {
-                return screen;
-            }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; the screen shows:\n{screen}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn press(&mut self, key: &str) {
-        self.writer.write_all(key.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn quit(mut self) {
-        self.press("q");
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "watch mode should exit cleanly on q");
-                return;
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "q did not quit watch mode");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if c.is_ascii_alphabetic() {
-                        break;
-                    }
-                }
-            }
-        } else if c != '\r' {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]
@@ -131,12 +42,20 @@ fn shows_the_failing_exercise_then_an_in_place_save_passes_it() {
     assert!(screen.contains("0/2"), "a progress bar: {screen}");
 
     // An in-place save: the file is truncated and written.
-    std::fs::write(course.path("exercises/00_basics/01_adder/src/lib.rs"), ADDER.solution).unwrap();
+    std::fs::write(
+        course.path("exercises/00_basics/01_adder/src/lib.rs"),
+        ADDER.solution,
+    )
+    .unwrap();
     let screen = watch.wait_for("the pass", |s| s.contains("All tests pass"));
     assert!(screen.contains("adder is done"), "{screen}");
     assert!(screen.contains("solutions/00_basics/01_adder"), "{screen}");
     assert!(screen.contains("Next: broken"), "{screen}");
-    assert!(course.read(".backlings-progress.toml").contains("\"adder\""));
+    assert!(
+        course
+            .read(".backlings-progress.toml")
+            .contains("\"adder\"")
+    );
     watch.quit();
 }
 
@@ -195,15 +114,28 @@ fn keys_show_hints_one_at_a_time_list_and_move_on() {
     watch.wait_for("the first result", |s| s.contains("Some tests fail"));
     watch.press("h");
     let screen = watch.wait_for("one hint", |s| s.contains("Hint 1/2"));
-    assert!(screen.contains("First hint of adder") && !screen.contains("Second hint"), "{screen}");
+    assert!(
+        screen.contains("First hint of adder") && !screen.contains("Second hint"),
+        "{screen}"
+    );
     watch.press("h");
-    watch.wait_for("two hints", |s| s.contains("Hint 2/2") && s.contains("Second hint of adder"));
+    watch.wait_for("two hints", |s| {
+        s.contains("Hint 2/2") && s.contains("Second hint of adder")
+    });
     watch.press("l");
-    watch.wait_for("the list", |s| s.contains("pending broken") && s.contains("0 of 2 done"));
+    watch.wait_for("the list", |s| {
+        s.contains("pending broken") && s.contains("0 of 2 done")
+    });
     watch.press("n");
-    watch.wait_for("a refusal to move on", |s| s.contains("Make the tests pass first"));
+    watch.wait_for("a refusal to move on", |s| {
+        s.contains("Make the tests pass first")
+    });
 
-    std::fs::write(course.path("exercises/00_basics/01_adder/src/lib.rs"), ADDER.solution).unwrap();
+    std::fs::write(
+        course.path("exercises/00_basics/01_adder/src/lib.rs"),
+        ADDER.solution,
+    )
+    .unwrap();
     watch.wait_for("the pass", |s| s.contains("adder is done"));
     watch.press("n");
     let screen = watch.wait_for("the next exercise", |s| s.contains("does not compile"));
@@ -217,8 +149,14 @@ fn the_last_exercise_shows_the_final_message() {
     let course = TempCourse::new(&[ADDER]);
     let watch = Watch::start(&course);
     watch.wait_for("the first result", |s| s.contains("Some tests fail"));
-    std::fs::write(course.path("exercises/00_basics/01_adder/src/lib.rs"), ADDER.solution).unwrap();
-    let screen = watch.wait_for("the final message", |s| s.contains("You finished the course!"));
+    std::fs::write(
+        course.path("exercises/00_basics/01_adder/src/lib.rs"),
+        ADDER.solution,
+    )
+    .unwrap();
+    let screen = watch.wait_for("the final message", |s| {
+        s.contains("You finished the course!")
+    });
     assert!(screen.contains("1/1"), "{screen}");
     watch.quit();
 }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The save-to-feedback benchmark (see the README). Takes several minutes: it builds the course
+# from an empty target directory more than once. Options: --trials N, --rapid N, --no-cold.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q
+cargo build -q --example bench
+exec target/debug/examples/bench "$@"

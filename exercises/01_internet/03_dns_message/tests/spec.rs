@@ -1,1 +1,678 @@
-// TODO
+//! The specification of DNS header, question and name encoding (RFC 1035 §3.1, §4.1). The
+//! example messages are the DNS-over-HTTPS examples of RFC 8484 §4.1.1 (a query) and §4.2.2
+//! (its response), and the compression example of RFC 1035 §4.1.4.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use dns_message::{
+    CLASS_IN, DnsError, Header, Message, Question, TYPE_A, TYPE_AAAA, build_query, decode_name,
+    encode_name,
+};
+
+/// RFC 8484 §4.1.1: a query for the IN A records of "www.example.com", ID 0, recursion desired
+/// (33 bytes; base64url "AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB").
+const RFC8484_QUERY: [u8; 33] = [
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x77, 0x77, 0x77,
+    0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x01, 0x00,
+    0x01,
+];
+
+/// RFC 8484 §4.2.2: the response to a query for the IN AAAA records of "www.example.com": one
+/// answer, 2001:db8:abcd:12:1:2:3:4, TTL 3709 s. The answer's name is the pointer 0xC00C to
+/// the question's name at offset 12.
+const RFC8484_RESPONSE: [u8; 61] = [
+    0x00, 0x00, 0x81, 0x80, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x03, 0x77, 0x77, 0x77,
+    0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x1c, 0x00,
+    0x01, 0xc0, 0x0c, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x7d, 0x00, 0x10, 0x20, 0x01, 0x0d,
+    0xb8, 0xab, 0xcd, 0x00, 0x12, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04,
+];
+
+/// The message of RFC 1035 §4.1.4: F.ISI.ARPA at offset 20, FOO.F.ISI.ARPA at 40 as "FOO" and
+/// a pointer to 20, ARPA at 64 as a pointer to 26, and the root at 92. Bytes in between are 0.
+fn rfc1035_compression_example() -> Vec<u8> {
+    let mut msg = vec![0u8; 94];
+    msg[20..32].copy_from_slice(b"\x01F\x03ISI\x04ARPA\x00");
+    msg[40..46].copy_from_slice(b"\x03FOO\xc0\x14");
+    msg[64..66].copy_from_slice(b"\xc0\x1a");
+    msg[92] = 0;
+    msg
+}
+
+/// A message of a 12-byte zero header followed by `body`: offsets in `body` start at 12.
+fn message(body: &[u8]) -> Vec<u8> {
+    let mut msg = vec![0u8; 12];
+    msg.extend_from_slice(body);
+    msg
+}
+
+fn encoded(name: &str) -> Result<Vec<u8>, DnsError> {
+    let mut out = Vec::new();
+    encode_name(name, &mut out).map(|()| out)
+}
+
+fn label(len: usize) -> String {
+    "a".repeat(len)
+}
+
+/// Runs decode_name on another thread and gives up after half a second (a correct decoder
+/// needs microseconds), so that a decoder caught in a pointer loop fails the test instead of
+/// hanging it.
+fn decode_name_in_time(msg: Vec<u8>, offset: usize) -> Result<(String, usize), DnsError> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(decode_name(&msg, offset));
+    });
+    rx.recv_timeout(Duration::from_millis(500))
+        .unwrap_or_else(|_| {
+            panic!(
+                "decode_name did not return within half a second: it is following a pointer \
+             loop (or it panicked: see above)"
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header (RFC 1035 §4.1.1)
+
+#[test]
+fn decodes_the_header_of_a_query() {
+    let header = Header::decode(&RFC8484_QUERY).expect("the RFC 8484 query is valid");
+    assert_eq!(
+        header,
+        Header {
+            id: 0,
+            recursion_desired: true,
+            qdcount: 1,
+            ..Header::default()
+        },
+        "RFC 8484 §4.1.1: ID 0, flags 0x0100 (only RD set), QDCOUNT 1, other counts 0"
+    );
+}
+
+#[test]
+fn decodes_the_header_of_a_response() {
+    let header = Header::decode(&RFC8484_RESPONSE).expect("the RFC 8484 response is valid");
+    assert_eq!(
+        header,
+        Header {
+            id: 0,
+            is_response: true,
+            recursion_desired: true,
+            recursion_available: true,
+            qdcount: 1,
+            ancount: 1,
+            ..Header::default()
+        },
+        "RFC 8484 §4.2.2: flags 0x8180 are QR, RD and RA; RCODE 0; one question, one answer"
+    );
+}
+
+#[test]
+fn each_flag_has_its_own_bit() {
+    // (header with one field set, the flags word it must produce)
+    let cases = [
+        (
+            Header {
+                is_response: true,
+                ..Header::default()
+            },
+            0x8000,
+            "QR is bit 15",
+        ),
+        (
+            Header {
+                opcode: 2,
+                ..Header::default()
+            },
+            0x1000,
+            "OPCODE is bits 14..11",
+        ),
+        (
+            Header {
+                opcode: 0xF,
+                ..Header::default()
+            },
+            0x7800,
+            "OPCODE has 4 bits",
+        ),
+        (
+            Header {
+                authoritative: true,
+                ..Header::default()
+            },
+            0x0400,
+            "AA is bit 10",
+        ),
+        (
+            Header {
+                truncated: true,
+                ..Header::default()
+            },
+            0x0200,
+            "TC is bit 9",
+        ),
+        (
+            Header {
+                recursion_desired: true,
+                ..Header::default()
+            },
+            0x0100,
+            "RD is bit 8",
+        ),
+        (
+            Header {
+                recursion_available: true,
+                ..Header::default()
+            },
+            0x0080,
+            "RA is bit 7",
+        ),
+        (
+            Header {
+                z: 0b101,
+                ..Header::default()
+            },
+            0x0050,
+            "Z is bits 6..4",
+        ),
+        (
+            Header {
+                rcode: 3,
+                ..Header::default()
+            },
+            0x0003,
+            "RCODE is bits 3..0 (3 = NXDOMAIN)",
+        ),
+    ];
+    for (header, flags, why) in cases {
+        let bytes = header.encode();
+        assert_eq!(
+            u16::from_be_bytes([bytes[2], bytes[3]]),
+            flags,
+            "{why}: the flags word (bytes 2 and 3, big-endian) of {header:?}"
+        );
+        assert_eq!(
+            Header::decode(&bytes),
+            Ok(header),
+            "{why}: decoding the flags word {flags:#06x} must give the header back"
+        );
+    }
+}
+
+#[test]
+fn id_and_counts_are_big_endian() {
+    let header = Header {
+        id: 0xBEEF,
+        qdcount: 0x0102,
+        ancount: 0x0304,
+        nscount: 0x0506,
+        arcount: 0x0708,
+        ..Header::default()
+    };
+    assert_eq!(
+        header.encode(),
+        [
+            0xBE, 0xEF, 0, 0, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08
+        ],
+        "ID, flags, QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT, each 16 bits, most significant byte \
+         first (network byte order)"
+    );
+}
+
+#[test]
+fn a_header_round_trips_with_every_field_set() {
+    let header = Header {
+        id: 0xFFFF,
+        is_response: true,
+        opcode: 0xF,
+        authoritative: true,
+        truncated: true,
+        recursion_desired: true,
+        recursion_available: true,
+        z: 0b111,
+        rcode: 0xF,
+        qdcount: 0xFFFF,
+        ancount: 1,
+        nscount: 2,
+        arcount: 3,
+    };
+    assert_eq!(header.encode()[2..4], [0xFF, 0xFF], "every flag bit set");
+    assert_eq!(Header::decode(&header.encode()), Ok(header));
+}
+
+#[test]
+fn a_header_shorter_than_12_bytes_is_truncated() {
+    for len in [0, 1, 11] {
+        assert_eq!(
+            Header::decode(&RFC8484_QUERY[..len]),
+            Err(DnsError::Truncated),
+            "{len} bytes cannot hold the 12-byte header"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding names (RFC 1035 §3.1, §2.3.4)
+
+#[test]
+fn encodes_a_name_as_length_prefixed_labels() {
+    assert_eq!(
+        encoded("www.example.com"),
+        Ok(b"\x03www\x07example\x03com\x00".to_vec()),
+        "each label is its length byte then its bytes; a zero byte (the root) ends the name"
+    );
+}
+
+#[test]
+fn a_trailing_dot_is_the_same_name() {
+    assert_eq!(
+        encoded("www.example.com."),
+        encoded("www.example.com"),
+        "\"www.example.com.\" is the fully qualified spelling of the same name"
+    );
+}
+
+#[test]
+fn the_root_is_a_single_zero_byte() {
+    assert_eq!(encoded("."), Ok(vec![0]), "the root name has no labels");
+}
+
+#[test]
+fn encoding_keeps_the_case() {
+    assert_eq!(
+        encoded("WwW.Example.COM"),
+        Ok(b"\x03WwW\x07Example\x03COM\x00".to_vec()),
+        "DNS compares names case-insensitively but keeps their case (RFC 4343)"
+    );
+}
+
+#[test]
+fn encoding_appends_to_the_buffer() {
+    let mut out = vec![0xAA, 0xBB];
+    encode_name("a.b", &mut out).unwrap();
+    assert_eq!(
+        out, b"\xAA\xBB\x01a\x01b\x00",
+        "encode_name appends after what is already there (the header, earlier questions)"
+    );
+}
+
+#[test]
+fn rejects_empty_labels() {
+    for name in ["a..b", ".a", "a.b..", "", ".."] {
+        let mut out = vec![1, 2, 3];
+        assert_eq!(
+            encode_name(name, &mut out),
+            Err(DnsError::EmptyLabel),
+            "{name:?}: a zero length byte would end the name early, so labels cannot be empty"
+        );
+        assert_eq!(
+            out,
+            [1, 2, 3],
+            "{name:?}: on error the buffer is left as it was"
+        );
+    }
+}
+
+#[test]
+fn a_label_may_have_up_to_63_bytes() {
+    let name = format!("{}.com", label(63));
+    let bytes = encoded(&name).expect("a 63-byte label is allowed");
+    assert_eq!(bytes[0], 63, "the length byte of a 63-byte label");
+    assert_eq!(
+        encoded(&format!("{}.com", label(64))),
+        Err(DnsError::LabelTooLong),
+        "a label of 64 bytes or more does not fit in 6 bits (RFC 1035 §2.3.4: 63 octets or less)"
+    );
+}
+
+#[test]
+fn a_name_may_have_up_to_255_bytes_as_encoded() {
+    // 3 * (1 + 63) + (1 + 61) + 1 = 255
+    let name = [label(63), label(63), label(63), label(61)].join(".");
+    assert_eq!(
+        encoded(&name).map(|b| b.len()),
+        Ok(255),
+        "a name of 255 bytes as encoded (length bytes, labels, and the final zero) is allowed"
+    );
+    let name = [label(63), label(63), label(63), label(62)].join(".");
+    assert_eq!(
+        encoded(&name),
+        Err(DnsError::NameTooLong),
+        "256 bytes as encoded is one too many (RFC 1035 §2.3.4: 255 octets or less)"
+    );
+}
+
+#[test]
+fn rejects_labels_that_are_not_printable_ascii() {
+    for name in ["bücher.de", "a b.com", "tab\t.com", "nul\0.com"] {
+        assert_eq!(
+            encoded(name),
+            Err(DnsError::InvalidLabel),
+            "{name:?}: host names are printable ASCII; an internationalised name must be \
+             converted to its xn-- form (IDNA, RFC 5890) before it goes on the wire"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding names (RFC 1035 §3.1, §4.1.4)
+
+#[test]
+fn decodes_a_name_and_returns_the_offset_after_it() {
+    assert_eq!(
+        decode_name(&RFC8484_QUERY, 12),
+        Ok(("www.example.com".to_string(), 29)),
+        "RFC 8484 §4.1.1: the QNAME starts at 12 and takes 17 bytes"
+    );
+}
+
+#[test]
+fn decodes_the_root_as_a_dot() {
+    assert_eq!(
+        decode_name(&message(b"\x00"), 12),
+        Ok((".".to_string(), 13))
+    );
+}
+
+#[test]
+fn decoding_keeps_the_case() {
+    let msg = message(b"\x03WwW\x07Example\x03COM\x00");
+    assert_eq!(
+        decode_name(&msg, 12).map(|(name, _)| name),
+        Ok("WwW.Example.COM".to_string())
+    );
+}
+
+#[test]
+fn follows_compression_pointers() {
+    let msg = rfc1035_compression_example();
+    assert_eq!(
+        decode_name(&msg, 20),
+        Ok(("F.ISI.ARPA".to_string(), 32)),
+        "RFC 1035 §4.1.4: F.ISI.ARPA written out at offset 20"
+    );
+    assert_eq!(
+        decode_name(&msg, 40),
+        Ok(("FOO.F.ISI.ARPA".to_string(), 46)),
+        "RFC 1035 §4.1.4: \"FOO\" then a pointer to offset 20; the name ends after the \
+         pointer (46), not after the bytes it points to"
+    );
+    assert_eq!(
+        decode_name(&msg, 64),
+        Ok(("ARPA".to_string(), 66)),
+        "RFC 1035 §4.1.4: a name that is only a pointer (to offset 26, inside F.ISI.ARPA)"
+    );
+    assert_eq!(
+        decode_name(&msg, 92),
+        Ok((".".to_string(), 93)),
+        "the root at offset 92"
+    );
+}
+
+#[test]
+fn the_answer_name_of_a_real_response_is_a_pointer() {
+    assert_eq!(
+        decode_name(&RFC8484_RESPONSE, 33),
+        Ok(("www.example.com".to_string(), 35)),
+        "RFC 8484 §4.2.2: the answer record starts at 33 with the pointer C0 0C to the \
+         question's name at offset 12"
+    );
+}
+
+#[test]
+fn follows_a_chain_of_pointers() {
+    // 12: "com" 0 | 17: "example" -> 12 | 27: "www" -> 17 | 33: -> 27
+    let msg = message(b"\x03com\x00\x07example\xc0\x0c\x03www\xc0\x11\xc0\x1b");
+    assert_eq!(
+        decode_name(&msg, 33),
+        Ok(("www.example.com".to_string(), 35)),
+        "a pointer may lead to labels that end in another pointer"
+    );
+}
+
+#[test]
+fn rejects_names_that_run_past_the_end_of_the_message() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"", "no length byte at all"),
+        (b"\x03ww", "a label of 3 bytes with only 2 left"),
+        (b"\x03www", "no zero byte at the end of the name"),
+        (b"\x03www\xc0", "a pointer whose second byte is missing"),
+    ];
+    for (body, why) in cases {
+        assert_eq!(
+            decode_name(&message(body), 12),
+            Err(DnsError::Truncated),
+            "{why}: the message ends in the middle of the name"
+        );
+    }
+}
+
+#[test]
+fn rejects_reserved_label_types() {
+    for byte in [0x40u8, 0x7F, 0x80, 0xBF] {
+        let mut body = vec![byte];
+        body.extend_from_slice(&[b'a'; 200]);
+        body.push(0);
+        assert_eq!(
+            decode_name(&message(&body), 12),
+            Err(DnsError::LabelTooLong),
+            "length byte {byte:#04x}: its top bits are 01 or 10, which are reserved (RFC 1035 \
+             §4.1.4); read as a length it would be a label over 63 bytes"
+        );
+    }
+}
+
+#[test]
+fn rejects_a_label_with_a_dot_or_a_byte_that_is_not_printable() {
+    for body in [
+        &b"\x03a.b\x00"[..],
+        b"\x02\xc3\xa9\x00",
+        b"\x03a b\x00",
+        b"\x01\x00\x00",
+    ] {
+        assert_eq!(
+            decode_name(&message(body), 12),
+            Err(DnsError::InvalidLabel),
+            "label {body:?}: only printable ASCII other than '.' can be written as a dotted \
+             host name"
+        );
+    }
+}
+
+#[test]
+fn rejects_a_pointer_to_itself() {
+    assert_eq!(
+        decode_name_in_time(message(b"\xc0\x0c"), 12),
+        Err(DnsError::BadPointer),
+        "the pointer at offset 12 points to offset 12: following it would never end"
+    );
+}
+
+#[test]
+fn rejects_a_forward_pointer() {
+    // 12: pointer to 14 | 14: "a" 0  -- a valid name, but ahead of the pointer
+    assert_eq!(
+        decode_name_in_time(message(b"\xc0\x0e\x01a\x00"), 12),
+        Err(DnsError::BadPointer),
+        "a pointer must point to a PRIOR occurrence of the name (RFC 1035 §4.1.4)"
+    );
+}
+
+#[test]
+fn rejects_a_pointer_past_the_end_of_the_message() {
+    assert_eq!(
+        decode_name_in_time(message(b"\x01a\xff\xff"), 12),
+        Err(DnsError::BadPointer),
+        "a pointer to offset 0x3FFF of a 16-byte message: out of range (and forward)"
+    );
+}
+
+#[test]
+fn rejects_two_pointers_that_point_at_each_other() {
+    // 12: pointer to 14 | 14: pointer to 12
+    let msg = message(b"\xc0\x0e\xc0\x0c");
+    assert_eq!(
+        decode_name_in_time(msg.clone(), 14),
+        Err(DnsError::BadPointer),
+        "14 -> 12 goes back, but 12 -> 14 goes forward: rejected, and so the loop ends"
+    );
+    assert_eq!(decode_name_in_time(msg, 12), Err(DnsError::BadPointer));
+}
+
+#[test]
+fn rejects_a_loop_that_goes_back_over_labels() {
+    // 12: "a" then a pointer back to 12: "a.a.a.a..." with every pointer pointing backwards.
+    let result = decode_name_in_time(message(b"\x01a\xc0\x0c"), 12);
+    assert!(
+        matches!(result, Err(DnsError::NameTooLong | DnsError::BadPointer)),
+        "each pass round this loop adds a label, so the name outgrows 255 bytes \
+         (NameTooLong); a decoder that also detects the loop may say BadPointer. Got {result:?}"
+    );
+}
+
+#[test]
+fn the_255_byte_limit_counts_the_labels_behind_pointers() {
+    // 12: three 63-byte labels and the root (193 bytes as encoded).
+    // 205: a 63-byte label, then a pointer to 12: 64 + 193 = 257 bytes as a whole name.
+    let mut body = Vec::new();
+    for _ in 0..3 {
+        body.push(63);
+        body.extend_from_slice(label(63).as_bytes());
+    }
+    body.push(0);
+    body.push(63);
+    body.extend_from_slice(label(63).as_bytes());
+    body.extend_from_slice(&[0xC0, 12]);
+    let msg = message(&body);
+    assert_eq!(
+        decode_name(&msg, 12).map(|(name, end)| (name.len(), end)),
+        Ok((63 * 3 + 2, 205)),
+        "the name at 12 alone is fine"
+    );
+    assert_eq!(
+        decode_name(&msg, 205),
+        Err(DnsError::NameTooLong),
+        "the name at 205 is 257 bytes once the pointer is followed: too long, however it was \
+         compressed"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions and messages (RFC 1035 §4.1.2)
+
+#[test]
+fn encodes_a_question() {
+    let question = Question {
+        name: "www.example.com".to_string(),
+        qtype: TYPE_A,
+        qclass: CLASS_IN,
+    };
+    let mut out = Vec::new();
+    question.encode(&mut out).unwrap();
+    assert_eq!(
+        out,
+        RFC8484_QUERY[12..],
+        "QNAME, then QTYPE and QCLASS as 16-bit big-endian (RFC 8484 §4.1.1)"
+    );
+}
+
+#[test]
+fn decodes_a_question_and_returns_the_offset_after_it() {
+    assert_eq!(
+        Question::decode(&RFC8484_RESPONSE, 12),
+        Ok((
+            Question {
+                name: "www.example.com".to_string(),
+                qtype: TYPE_AAAA,
+                qclass: CLASS_IN,
+            },
+            33
+        )),
+        "RFC 8484 §4.2.2: the question is www.example.com, type AAAA (28), class IN (1)"
+    );
+}
+
+#[test]
+fn a_question_without_its_type_and_class_is_truncated() {
+    for len in [29, 30, 32] {
+        assert_eq!(
+            Question::decode(&RFC8484_QUERY[..len], 12),
+            Err(DnsError::Truncated),
+            "{len} bytes: the name is complete but QTYPE and QCLASS need 4 more bytes after it"
+        );
+    }
+}
+
+#[test]
+fn builds_a_query_byte_for_byte() {
+    assert_eq!(
+        build_query(0, "www.example.com", TYPE_A),
+        Ok(RFC8484_QUERY.to_vec()),
+        "RFC 8484 §4.1.1: ID 0, RD set, one question for www.example.com, type A, class IN"
+    );
+    let query = build_query(0xABCD, "example.org", TYPE_AAAA).unwrap();
+    assert_eq!(query[..2], [0xAB, 0xCD], "the ID comes first");
+    assert_eq!(
+        query[query.len() - 4..],
+        [0, 28, 0, 1],
+        "type AAAA, class IN"
+    );
+}
+
+#[test]
+fn build_query_rejects_a_bad_name() {
+    assert_eq!(build_query(1, "a..b", TYPE_A), Err(DnsError::EmptyLabel));
+}
+
+#[test]
+fn decodes_a_whole_response() {
+    let message = Message::decode(&RFC8484_RESPONSE).expect("the RFC 8484 response is valid");
+    assert!(message.header.is_response);
+    assert_eq!(
+        message.questions,
+        [Question {
+            name: "www.example.com".to_string(),
+            qtype: TYPE_AAAA,
+            qclass: CLASS_IN,
+        }],
+        "QDCOUNT 1: one question after the header"
+    );
+}
+
+#[test]
+fn decodes_every_question_that_qdcount_announces() {
+    let mut msg = Header {
+        qdcount: 2,
+        ..Header::default()
+    }
+    .encode()
+    .to_vec();
+    msg.extend_from_slice(b"\x01a\x00\x00\x01\x00\x01\x01b\xc0\x0c\x00\x1c\x00\x01");
+    let message = Message::decode(&msg).expect("two valid questions");
+    let names: Vec<&str> = message.questions.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["a", "b.a"],
+        "the second question starts where the first ends; its name uses a pointer"
+    );
+}
+
+#[test]
+fn a_message_with_fewer_questions_than_qdcount_is_truncated() {
+    let mut msg = RFC8484_QUERY.to_vec();
+    msg[5] = 2; // QDCOUNT 2, but only one question follows
+    assert_eq!(
+        Message::decode(&msg),
+        Err(DnsError::Truncated),
+        "QDCOUNT says 2 questions but the message ends after 1"
+    );
+    msg[4] = 0xFF;
+    msg[5] = 0xFF;
+    assert_eq!(
+        Message::decode(&msg),
+        Err(DnsError::Truncated),
+        "QDCOUNT 65535 with one question: the count is a claim, the bytes are the facts"
+    );
+}

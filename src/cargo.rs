@@ -27,8 +27,9 @@ pub fn target_dir(root: &Path) -> PathBuf {
 /// What the build produced for one package (keyed by its manifest folder).
 #[derive(Debug, Default)]
 pub struct PackageBuild {
-    /// Test executables: `tests/*.rs` first, then the library's unit tests.
-    pub test_binaries: Vec<PathBuf>,
+    /// Test executables in the order to run them, each with its rank: `tests/spec.rs`,
+    /// other `tests/*.rs`, then the library's unit tests.
+    pub test_binaries: Vec<(u8, PathBuf)>,
     /// Rendered compiler diagnostics, in order.
     pub diagnostics: String,
     /// Whether any diagnostic was an error.
@@ -73,6 +74,7 @@ struct Profile {
 
 #[derive(Deserialize)]
 struct Target {
+    name: String,
     kind: Vec<String>,
 }
 
@@ -141,16 +143,18 @@ pub fn build_tests(
             }
             "compiler-artifact" => {
                 let is_test = msg.profile.is_some_and(|p| p.test);
-                if let (true, Some(exe)) = (is_test, msg.executable) {
+                if let (true, Some(exe), Some(target)) = (is_test, msg.executable, msg.target) {
                     let pkg = build.packages.entry(dir).or_default();
-                    let is_lib = msg
-                        .target
-                        .is_some_and(|t| t.kind.iter().any(|k| k.ends_with("lib")));
-                    if is_lib {
-                        pkg.test_binaries.push(exe);
+                    // The specification speaks first, other test files next, unit tests last.
+                    let rank = if target.name == "spec" {
+                        0
+                    } else if target.kind.iter().any(|k| k.ends_with("lib")) {
+                        2
                     } else {
-                        pkg.test_binaries.insert(0, exe);
-                    }
+                        1
+                    };
+                    pkg.test_binaries.push((rank, exe));
+                    pkg.test_binaries.sort();
                 }
             }
             _ => {}

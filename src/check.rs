@@ -182,14 +182,14 @@ impl<'a> Checker<'a> {
         &self,
         ex: &Exercise,
         dir: &Path,
-        binaries: &[PathBuf],
+        binaries: &[(u8, PathBuf)],
         warnings: &str,
         cancel: &Cancel,
     ) -> Option<Outcome> {
         let deadline = Instant::now() + ex.timeout;
         let mut output = String::new();
         let mut status = Status::Pass;
-        for binary in binaries {
+        for (_, binary) in binaries {
             let left = deadline.saturating_duration_since(Instant::now());
             let mut cmd = Command::new(binary);
             cmd.current_dir(dir)

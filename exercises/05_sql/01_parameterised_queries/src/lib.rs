@@ -1,1 +1,142 @@
-//! TODO: exercise not written yet.
+//! # Parameterised queries: SQL injection is a solved problem
+//!
+//! A query that needs a value from the outside world — a name from a search box, an id from
+//! a URL — can be built in two ways. The wrong way pastes the value into the SQL text:
+//!
+//! ```text
+//! format!("SELECT * FROM users WHERE name = '{name}'")
+//! ```
+//!
+//! and then `name = x' OR '1'='1` turns the query into `... WHERE name = 'x' OR '1'='1'`, which
+//! returns every user. The value was meant to be *data*, but the database parsed it as *code*.
+//! That is **SQL injection**, for two decades at or near the top of the OWASP Top 10: it leaks
+//! tables, bypasses logins (`' OR 1=1 --` as a password), and destroys data. Escaping quotes by
+//! hand is the classic half-fix: it misses a case (backslashes, a NUL byte, a multi-byte
+//! character set) and one miss is enough.
+//!
+//! The right way is a **parameterised query** (a *prepared statement*): the SQL text is a
+//! constant with placeholders, and the values travel separately.
+//!
+//! ```text
+//! SELECT id, name, email FROM users WHERE name = ?1
+//! ```
+//!
+//! SQLite compiles the text once, *before* it ever sees the value, so there is nothing a value
+//! can do to change the query's structure: `x' OR '1'='1` is simply a name that no user has.
+//! SQLite's placeholders are `?NNN` (numbered: `?1`, `?2`), `:name`, `@name` and `$name`
+//! (named); rusqlite binds them from `params![...]` or `named_params! { ":name": value }`. A
+//! placeholder stands for a *value* only — never for a table or column name, a keyword, or
+//! `ASC`/`DESC`; those must come from a fixed list in the code (OWASP: allow-list input
+//! validation).
+//!
+//! Two more things about values in SQL:
+//!
+//! - **NULL is not a value but its absence.** `email = NULL` is never true, not even for rows
+//!   whose email is NULL: the comparison itself is NULL. Use `email IS NULL`. In Rust, a
+//!   nullable column is an `Option`: `None` binds as NULL and NULL reads back as `None`.
+//! - **`LIKE` has its own wildcards**, `%` (any run of characters) and `_` (any one character).
+//!   A search for `100%` must not match every name starting with `100`: escape the wildcards in
+//!   the user's text and tell SQLite which escape character you used (`ESCAPE '\'`). SQLite's
+//!   `LIKE` ignores case for ASCII letters only.
+//!
+//! Here you write the SQL (as constants: the text never changes, only the parameters do) and
+//! the functions that run it against a `users` table.
+//!
+//! Primary sources:
+//! - SQLite, "SQL Language Expressions", Parameters: <https://www.sqlite.org/lang_expr.html#varparam>
+//!   (and the `LIKE` operator: <https://www.sqlite.org/lang_expr.html#like>; NULL and `IS`:
+//!   <https://www.sqlite.org/lang_expr.html#isisnot>)
+//! - OWASP SQL Injection Prevention Cheat Sheet:
+//!   <https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html>
+//! - rusqlite: `Connection::execute`, `query_row`, `prepare`, `named_params!`:
+//!   <https://docs.rs/rusqlite/0.37.0/rusqlite/>
+
+use rusqlite::{Connection, Result};
+
+/// The schema. `email` may be NULL; two non-NULL emails may not be equal (NULLs are distinct
+/// from each other for UNIQUE, so any number of users may have no email).
+pub const SCHEMA: &str = "
+    CREATE TABLE users (
+        id    INTEGER PRIMARY KEY,
+        name  TEXT NOT NULL,
+        email TEXT UNIQUE
+    );
+";
+
+/// Opens a fresh in-memory database with the schema.
+pub fn open() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch(SCHEMA)?;
+    Ok(conn)
+}
+
+/// A row of `users`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// Inserts a user: two parameters, the name and the email.
+pub const INSERT_USER: &str = ""; // TODO: write this SQL
+
+/// The user with a given id: one parameter.
+pub const FIND_BY_ID: &str = ""; // TODO: write this SQL
+
+/// The users whose name is exactly the given one, in id order: one parameter.
+pub const FIND_BY_NAME: &str = ""; // TODO: write this SQL
+
+/// The users whose name contains the given text (ASCII case ignored), in id order: one
+/// parameter.
+pub const SEARCH_BY_NAME: &str = ""; // TODO: write this SQL
+
+/// The users without an email, in id order: no parameters.
+pub const USERS_WITHOUT_EMAIL: &str = ""; // TODO: write this SQL
+
+/// Sets (or clears) one user's email: two *named* parameters, `:id` and `:email`.
+pub const UPDATE_EMAIL: &str = ""; // TODO: write this SQL
+
+/// Inserts a user and returns the id SQLite gave it. `None` stores SQL NULL.
+pub fn insert_user(conn: &Connection, name: &str, email: Option<&str>) -> Result<i64> {
+    // TODO: run INSERT_USER with the name and email as its parameters; return the new id.
+    let _ = conn;
+    todo!("insert_user({name:?}, {email:?})")
+}
+
+/// The user with this id, or `None` if there is none (which is not an error).
+pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<User>> {
+    // TODO: run FIND_BY_ID; no row is Ok(None), not an error.
+    let _ = conn;
+    todo!("find_by_id({id})")
+}
+
+/// The users whose name is exactly `name` (case-sensitive), in id order.
+pub fn find_by_name(conn: &Connection, name: &str) -> Result<Vec<User>> {
+    // TODO: run FIND_BY_NAME and collect the users.
+    let _ = conn;
+    todo!("find_by_name({name:?})")
+}
+
+/// The users whose name contains `fragment`, ignoring the case of ASCII letters, in id order.
+/// `%`, `_` and `\` in the fragment match themselves; an empty fragment matches every user.
+pub fn search_by_name(conn: &Connection, fragment: &str) -> Result<Vec<User>> {
+    // TODO: run SEARCH_BY_NAME with the fragment made safe for LIKE.
+    let _ = conn;
+    todo!("search_by_name({fragment:?})")
+}
+
+/// The users whose email is NULL, in id order. (An empty string is an email, not NULL.)
+pub fn users_without_email(conn: &Connection) -> Result<Vec<User>> {
+    // TODO: run USERS_WITHOUT_EMAIL and collect the users.
+    let _ = conn;
+    todo!("users_without_email")
+}
+
+/// Sets the email of user `id` (`None` clears it to NULL). Returns whether a user was changed,
+/// i.e. `false` when there is no user with this id.
+pub fn update_email(conn: &Connection, id: i64, email: Option<&str>) -> Result<bool> {
+    // TODO: run UPDATE_EMAIL with its named parameters; report whether a row changed.
+    let _ = conn;
+    todo!("update_email({id}, {email:?})")
+}

@@ -18,9 +18,10 @@ pub fn cargo_program() -> std::ffi::OsString {
 
 /// The target directory shared by the whole course.
 pub fn target_dir(root: &Path) -> PathBuf {
+    // As cargo does, an empty value counts as unset.
     match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
     }
 }
 

@@ -53,6 +53,10 @@ pub struct Outcome {
 pub struct Checker<'a> {
     /// The workspace whose packages are built (the course, or a solutions copy of it).
     pub workspace: &'a Path,
+    /// The folder of its exercise crates, relative to it: `exercises`, or `solutions` in the
+    /// copy. They must differ: cargo names a path crate's build by its path relative to the
+    /// workspace, so in a shared target directory equal paths would overwrite each other.
+    pub crates: &'static str,
     /// The shared target directory.
     pub target_dir: PathBuf,
     /// Colour in compiler and test output.
@@ -64,6 +68,7 @@ impl<'a> Checker<'a> {
     pub fn for_course(course: &'a Course, color: bool) -> Checker<'a> {
         Checker {
             workspace: &course.root,
+            crates: "exercises",
             target_dir: cargo::target_dir(&course.root),
             color,
         }
@@ -148,8 +153,9 @@ impl<'a> Checker<'a> {
             .collect())
     }
 
-    fn exercise_dir(&self, ex: &Exercise) -> PathBuf {
-        self.workspace.join("exercises").join(&ex.dir)
+    /// The folder of an exercise's crate in this checker's workspace.
+    pub fn exercise_dir(&self, ex: &Exercise) -> PathBuf {
+        self.workspace.join(self.crates).join(&ex.dir)
     }
 
     /// The verdict from the build and, when it compiled, from running its tests.
@@ -200,10 +206,8 @@ impl<'a> Checker<'a> {
                 ])
                 .env("CARGO_MANIFEST_DIR", dir)
                 .env("CARGO_PKG_NAME", &ex.name)
-                .env(
-                    "RUST_BACKTRACE",
-                    std::env::var("RUST_BACKTRACE").unwrap_or("0".into()),
-                );
+                // A backtrace buries the test's message; the panic's location is shown anyway.
+                .env("RUST_BACKTRACE", "0");
             let run = match process::run(
                 cmd,
                 Some(left.max(Duration::from_millis(1))),
@@ -259,18 +263,87 @@ fn cancelled_outcome() -> Outcome {
     }
 }
 
-/// The part of a failing test run worth reading: its failures and summary, not the dots.
+/// How many failing tests are shown in full; the rest are named.
+const FAILURES_SHOWN: usize = 3;
+
+/// The part of a failing test run worth reading: the first failures in full, the others by
+/// name, and the summary line — never a screenful of dots or every panic at once.
 fn failure_text(stdout: &[u8], stderr: &[u8]) -> String {
     let out = String::from_utf8_lossy(stdout);
-    let body = match out.find("\nfailures:\n") {
-        Some(start) => &out[start + 1..],
-        None => &out,
+    let mut text = match out.find("\nfailures:\n") {
+        Some(start) => condense(&out[start + 1..]),
+        None => out.trim().to_string(),
     };
-    let mut text = body.trim_end().to_string();
     text.push('\n');
     let err = String::from_utf8_lossy(stderr);
     if !err.trim().is_empty() {
         text.push_str(&err);
     }
     text
+}
+
+/// Condenses libtest's failure report, which starts at its first `failures:` line.
+fn condense(report: &str) -> String {
+    // Each failing test's captured output starts with a `---- name stdout ----` line; the
+    // report ends with a list of names and the `test result:` summary.
+    let (details, tail) = match report[1..].find("\nfailures:\n") {
+        Some(i) => report.split_at(i + 1),
+        None => (report, ""),
+    };
+    let mut sections: Vec<(&str, &str)> = Vec::new();
+    for chunk in details.split("\n---- ").skip(1) {
+        let (title, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        let name = title.trim_end_matches(" ----").trim_end_matches(" stdout");
+        sections.push((name, body.trim()));
+    }
+    if sections.is_empty() {
+        return report.trim().to_string();
+    }
+    let mut text = String::new();
+    for (name, body) in sections.iter().take(FAILURES_SHOWN) {
+        text.push_str(&format!("---- {name} ----\n{body}\n\n"));
+    }
+    if sections.len() > FAILURES_SHOWN {
+        let rest: Vec<&str> = sections[FAILURES_SHOWN..].iter().map(|(n, _)| *n).collect();
+        text.push_str(&format!(
+            "…and {} more failing: {}\n\n",
+            rest.len(),
+            rest.join(", ")
+        ));
+    }
+    if let Some(summary) = tail.lines().find(|l| l.starts_with("test result:")) {
+        text.push_str(summary);
+    }
+    text.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "running 4 tests\n.FFF\nfailures:\n\n---- a stdout ----\n\nthread 'a' panicked at tests/spec.rs:3:5:\nexpected 5\nnote: run with `RUST_BACKTRACE=1`\n\n---- b stdout ----\nboom b\n\n---- c stdout ----\nboom c\n\n---- d stdout ----\nboom d\n\n\nfailures:\n    a\n    b\n    c\n    d\n\ntest result: FAILED. 0 passed; 4 failed; 0 ignored\n";
+
+    #[test]
+    fn shows_the_first_failures_in_full_and_names_the_rest() {
+        let text = failure_text(REPORT.as_bytes(), b"");
+        assert!(text.starts_with("---- a ----\n"), "{text}");
+        assert!(text.contains("expected 5"), "{text}");
+        assert!(text.contains("boom c"), "{text}");
+        assert!(!text.contains("boom d"), "{text}");
+        assert!(text.contains("…and 1 more failing: d"), "{text}");
+        assert!(text.trim_end().ends_with("4 failed; 0 ignored"), "{text}");
+        assert!(!text.contains(".FFF"), "{text}");
+    }
+
+    #[test]
+    fn output_without_a_failure_report_is_kept_whole() {
+        let text = failure_text(
+            b"thread 'main' panicked: before the harness\n",
+            b"error: x\n",
+        );
+        assert!(
+            text.contains("before the harness") && text.contains("error: x"),
+            "{text}"
+        );
+    }
 }

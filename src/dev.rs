@@ -56,6 +56,7 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
     let mirror = build_solution_workspace(&course)?;
     let solution_checker = Checker {
         workspace: &mirror,
+        crates: MIRROR_CRATES,
         target_dir: cargo::target_dir(&course.root),
         color: false,
     };
@@ -219,6 +220,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Where the solutions copy keeps its crates. Not `exercises`: see [`Checker::crates`].
+const MIRROR_CRATES: &str = "solutions";
+
 /// A copy of the course's workspace under the target directory with each solution laid over
 /// its exercise, so solutions run against the very same test files. Files are written only
 /// when they differ, so cargo rebuilds only what changed since the last check.
@@ -234,7 +238,7 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
     let mut workspace = toml::Table::new();
     workspace.insert(
         "members".into(),
-        toml::Value::Array(vec!["exercises/*/*".into()]),
+        toml::Value::Array(vec![format!("{MIRROR_CRATES}/*/*").into()]),
     );
     workspace.insert("resolver".into(), "3".into());
     if let Some(deps) = root_manifest
@@ -258,7 +262,7 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
     }
     let mut wanted = BTreeSet::new();
     for ex in &course.exercises {
-        let dest = mirror.join("exercises").join(&ex.dir);
+        let dest = mirror.join(MIRROR_CRATES).join(&ex.dir);
         let src = course.exercise_dir(ex);
         let solution = course.solution_dir(ex);
         let mut files = BTreeSet::new();
@@ -285,7 +289,8 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         }
     }
     // Exercises removed from the course leave the mirror too.
-    let mirror_ex = mirror.join("exercises");
+    let _ = std::fs::remove_dir_all(mirror.join("exercises"));
+    let mirror_ex = mirror.join(MIRROR_CRATES);
     for chapter in read_dirs(&mirror_ex) {
         for crate_dir in read_dirs(&mirror_ex.join(&chapter)) {
             let rel = format!("{chapter}/{crate_dir}");

@@ -186,14 +186,15 @@ pub fn run(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .retain(|&g| g != group);
-    // Lines still queued when the process ended belong to the caller too.
+    // The group is dead, so both pipes are closed and the readers end; only then is every
+    // line they read in the channel, and the lines still queued belong to the caller too.
+    let (stdout, out_cut) = out_reader.join().unwrap_or_default();
+    let (stderr, err_cut) = err_reader.join().unwrap_or_default();
     for msg in rx.try_iter() {
         if let Msg::Line(line) = msg {
             on_line(&line);
         }
     }
-    let (stdout, out_cut) = out_reader.join().unwrap_or_default();
-    let (stderr, err_cut) = err_reader.join().unwrap_or_default();
     let exit = if cancel.is_cancelled() {
         Exit::Cancelled
     } else if timed_out {

@@ -39,7 +39,7 @@ pub fn check_all(
     let cache = ResultCache::open(checker.workspace, &checker.target_dir);
     let contents: Vec<Option<Vec<u8>>> = exercises
         .iter()
-        .map(|ex| content_digest(&checker.workspace.join("exercises").join(&ex.dir)))
+        .map(|ex| content_digest(&checker.exercise_dir(ex)))
         .collect();
     let keys: Vec<Option<String>> = contents
         .iter()

@@ -301,6 +301,43 @@ fn dev_check_finds_every_kind_of_problem() {
 }
 
 #[test]
+fn checking_the_solutions_never_makes_the_shipped_exercise_pass() {
+    // The solutions are built in the same target directory as the exercises: their builds
+    // must never be mistaken for each other.
+    let course = TempCourse::new(&[ADDER]);
+    assert_eq!(course.run(&["dev", "check"]).code(), 0);
+    let run = course.run(&["run", "adder"]);
+    assert_eq!(
+        run.code(),
+        1,
+        "the shipped exercise still fails after dev check: {}",
+        run.all()
+    );
+    assert!(run.stdout().contains("2 + 3 should be 5"), "{}", run.all());
+    assert_eq!(
+        course.run(&["dev", "check"]).code(),
+        0,
+        "and a second dev check agrees"
+    );
+}
+
+#[test]
+fn an_empty_cargo_target_dir_means_the_default() {
+    let course = TempCourse::new(&[ADDER]);
+    let run = course
+        .cmd(&["run"])
+        .env("CARGO_TARGET_DIR", "")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(course.path("target/debug").is_dir());
+    assert!(
+        !course.path("debug").exists(),
+        "nothing is built into the course root"
+    );
+}
+
+#[test]
 fn dev_check_rejects_an_exercise_that_passes_as_shipped() {
     let course = TempCourse::new(&[ADDER]);
     course.write("exercises/00_basics/01_adder/src/lib.rs", ADDER.solution);

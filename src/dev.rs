@@ -32,7 +32,12 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
     let all: Vec<&Exercise> = course.exercises.iter().collect();
 
     let shipped_checker = Checker::for_course(&course, false);
-    let shipped = check_all(&shipped_checker, &all, no_cache, "exercises as shipped")?;
+    let shipped = check_all(
+        &shipped_checker,
+        &all,
+        no_cache,
+        Some("exercises as shipped"),
+    )?;
     for v in &shipped {
         match v.status {
             Status::Fail => {}
@@ -60,7 +65,7 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
         target_dir: cargo::target_dir(&course.root),
         color: false,
     };
-    let solved = check_all(&solution_checker, &all, no_cache, "solutions")?;
+    let solved = check_all(&solution_checker, &all, no_cache, Some("solutions"))?;
     for v in &solved {
         if v.status != Status::Pass {
             problems.push(format!(

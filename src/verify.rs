@@ -28,14 +28,15 @@ pub struct Verdict {
     pub output: String,
 }
 
-/// Checks `exercises` of `course` in the workspace the checker builds, using the cache
-/// unless `no_cache`; shows progress on stderr when it is a terminal.
+/// Checks `exercises` in the workspace the checker builds, using the cache unless `no_cache`.
+/// With a label, shows progress on stderr: a bar on a terminal, plain lines otherwise.
 pub fn check_all(
     checker: &Checker,
     exercises: &[&Exercise],
     no_cache: bool,
-    what: &str,
+    label: Option<&str>,
 ) -> Result<Vec<Verdict>> {
+    let what = label.unwrap_or_default();
     let cache = ResultCache::open(checker.workspace, &checker.target_dir);
     let contents: Vec<Option<Vec<u8>>> = exercises
         .iter()
@@ -56,7 +57,7 @@ pub fn check_all(
             None => todo.push(i),
         }
     }
-    let bar = if std::io::stderr().is_terminal() {
+    let bar = if label.is_some() && std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(exercises.len() as u64);
         bar.set_style(
             ProgressStyle::with_template("{prefix} [{bar:30.green/dim}] {pos}/{len} {msg}")
@@ -71,7 +72,7 @@ pub fn check_all(
         ProgressBar::hidden()
     };
     if !todo.is_empty() {
-        let plain = bar.is_hidden();
+        let plain = label.is_some() && bar.is_hidden();
         if plain {
             eprintln!(
                 "{what}: {} of {} answered from the cache; building the other {}",
@@ -127,7 +128,7 @@ pub fn run(json: bool, no_cache: bool) -> Result<ExitCode> {
     let color = !json && console::colors_enabled();
     let checker = Checker::for_course(&course, color);
     let all: Vec<&Exercise> = course.exercises.iter().collect();
-    let verdicts = check_all(&checker, &all, no_cache, "verify")?;
+    let verdicts = check_all(&checker, &all, no_cache, Some("verify"))?;
     let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
     for (i, v) in verdicts.iter().enumerate() {
         if v.status == Status::Pass && !progress.is_done(&v.name) {

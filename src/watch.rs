@@ -71,6 +71,7 @@ struct Watch {
     screen: Screen,
     all: Vec<Verdict>,
     note: Option<String>,
+    note_is_welcome: bool,
     background: Background,
     tx: Sender<Event>,
     term: Term,
@@ -120,7 +121,8 @@ pub fn run(poll: bool) -> Result<ExitCode> {
         hints_shown: 0,
         screen: Screen::Exercise,
         all: Vec::new(),
-        note: fresh.then(String::new),
+        note: None,
+        note_is_welcome: fresh,
         background: Background::default(),
         tx,
         term,
@@ -248,7 +250,12 @@ impl Watch {
                             self.rerun_after_all = true;
                         } else {
                             self.screen = Screen::Exercise;
-                            self.note = None;
+                            // The welcome has been read once the learner saves; other notes
+                            // (a reset's report, a watcher warning) stay until a key.
+                            if self.note_is_welcome {
+                                self.note = None;
+                                self.note_is_welcome = false;
+                            }
                             self.start_check();
                         }
                     }
@@ -312,6 +319,7 @@ impl Watch {
             Event::BackgroundEnded(..) => {}
             Event::CheckedAll(result) => {
                 self.checking_all = false;
+                self.note = None;
                 match result {
                     Ok(verdicts) => {
                         for (i, v) in verdicts.iter().enumerate() {
@@ -356,6 +364,9 @@ impl Watch {
             }
             return Ok(true);
         }
+        // A note answers the last key or event; the next key replaces it.
+        self.note = None;
+        self.note_is_welcome = false;
         match key {
             Key::Char('q') | Key::CtrlC => return Ok(false),
             Key::Char('h') => {
@@ -490,8 +501,7 @@ impl Watch {
         thread::spawn(move || {
             let checker = Checker::for_course(&course, true);
             let all: Vec<_> = course.exercises.iter().collect();
-            let result =
-                check_all(&checker, &all, false, "check all").map_err(|e| format!("{e:#}"));
+            let result = check_all(&checker, &all, false, None).map_err(|e| format!("{e:#}"));
             let _ = tx.send(Event::CheckedAll(result));
         });
     }

@@ -160,3 +160,84 @@ fn the_last_exercise_shows_the_final_message() {
     assert!(screen.contains("1/1"), "{screen}");
     watch.quit();
 }
+
+#[test]
+fn c_checks_the_whole_course() {
+    let course = TempCourse::new(&[ADDER, BROKEN]);
+    let mut watch = Watch::start(&course);
+    watch.wait_for("the first result", |s| s.contains("Some tests fail"));
+    watch.press("c");
+    let screen = watch.wait_for("the summary", |s| s.contains("0 of 2 exercises pass"));
+    assert!(screen.contains("fail  adder"), "{screen}");
+    assert!(screen.contains("compile-error  broken"), "{screen}");
+    watch.quit();
+}
+
+#[test]
+fn x_resets_only_after_y() {
+    // A real exercise of the course, whose shipped copy is embedded in the binary.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = "00_warmup/01_errors_as_values";
+    let course = TempCourse::new(&[ADDER]);
+    let info = course
+        .read("info.toml")
+        .replace("00_basics/01_adder", dir)
+        .replace("\"adder\"", "\"errors_as_values\"");
+    course.write("info.toml", &info);
+    std::fs::remove_dir_all(course.path("exercises/00_basics")).unwrap();
+    for file in ["Cargo.toml", "src/lib.rs", "tests/spec.rs"] {
+        let text = std::fs::read_to_string(repo.join("exercises").join(dir).join(file)).unwrap();
+        course.write(&format!("exercises/{dir}/{file}"), &text);
+    }
+    let lib = format!("exercises/{dir}/src/lib.rs");
+    let shipped = course.read(&lib);
+    course.write(&lib, "pub fn broken( {}\n");
+    let mut watch = Watch::start(&course);
+    watch.wait_for("the compile error", |s| s.contains("does not compile"));
+    watch.press("x");
+    watch.wait_for("the question", |s| s.contains("[y/N]"));
+    watch.press("n");
+    watch.wait_for("the refusal", |s| s.contains("Reset cancelled"));
+    assert_eq!(
+        course.read(&lib),
+        "pub fn broken( {}\n",
+        "n changes nothing"
+    );
+    watch.press("x");
+    watch.wait_for("the question", |s| s.contains("[y/N]"));
+    watch.press("y");
+    watch.wait_for("the shipped exercise's result", |s| {
+        s.contains("was reset") && s.contains("Some tests fail")
+    });
+    assert_eq!(course.read(&lib), shipped);
+    watch.quit();
+}
+
+#[test]
+fn a_tiny_terminal_and_resizes_do_not_break_it() {
+    let course = TempCourse::new(&[ADDER]);
+    let mut watch = pty::Watch::start_sized(
+        std::path::Path::new(env!("CARGO_BIN_EXE_backlings")),
+        course.root(),
+        &[],
+        None,
+        3,
+        8,
+    );
+    watch.wait_for("the first result", |s| s.contains("quit"));
+    for (rows, cols) in [(1, 1), (200, 400), (2, 10), (24, 80)] {
+        watch.resize(rows, cols);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            watch.is_running(),
+            "watch mode died on a resize to {rows}x{cols}"
+        );
+    }
+    std::fs::write(
+        course.path("exercises/00_basics/01_adder/src/lib.rs"),
+        ADDER.solution,
+    )
+    .unwrap();
+    watch.wait_for("the pass", |s| s.contains("All tests pass"));
+    watch.quit();
+}

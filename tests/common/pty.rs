@@ -26,10 +26,22 @@ pub struct Watch {
 impl Watch {
     /// Starts `binary` with `args` in `dir`; `target_dir` is passed on if given.
     pub fn start(binary: &Path, dir: &Path, args: &[&str], target_dir: Option<&Path>) -> Watch {
+        Watch::start_sized(binary, dir, args, target_dir, 50, 120)
+    }
+
+    /// Starts it in a terminal of `rows` by `cols`.
+    pub fn start_sized(
+        binary: &Path,
+        dir: &Path,
+        args: &[&str],
+        target_dir: Option<&Path>,
+        rows: u16,
+        cols: u16,
+    ) -> Watch {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: 50,
-                cols: 120,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -65,6 +77,23 @@ impl Watch {
             writer,
             _master: pty.master,
         }
+    }
+
+    /// Resizes the terminal, as a person dragging the window would.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// The process id, to read its memory and CPU use.

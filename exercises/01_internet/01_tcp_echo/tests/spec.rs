@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -20,8 +20,13 @@ struct TestServer {
     addr: SocketAddr,
 }
 
+/// Held while a test binds a server, and by the test that checks a closed port stays closed:
+/// otherwise another test running in parallel could be given that very port in between.
+static BINDING: Mutex<()> = Mutex::new(());
+
 impl TestServer {
     fn start() -> TestServer {
+        let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
         let server = start().expect("start() must bind 127.0.0.1:0 and return the running server");
         let addr = server.local_addr();
         TestServer {
@@ -352,6 +357,7 @@ fn clients_that_disconnect_mid_line_do_not_stop_the_server() {
 fn shutdown_closes_the_listening_socket() {
     let server = TestServer::start();
     let addr = server.addr;
+    let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
     server.shutdown();
     assert!(
         TcpStream::connect_timeout(&addr, TIMEOUT).is_err(),

@@ -336,9 +336,7 @@ pub fn new(dir: &str) -> Result<ExitCode> {
     if crate_dir.exists() {
         bail!("exercises/{dir} exists already");
     }
-    let lib = format!(
-        "//! TODO: explain the concept in a few short paragraphs: what it is, why a backend needs\n//! it, what goes wrong in production, and where the primary source is (an RFC section...).\n\n/// TODO: the learner's task.\npub fn answer() -> u32 {{\n    todo!(\"return the answer\")\n}}\n"
-    );
+    let lib = "//! TODO: explain the concept in a few short paragraphs: what it is, why a backend needs\n//! it, what goes wrong in production, and where the primary source is (an RFC section...).\n\n/// TODO: the learner's task.\npub fn answer() -> u32 {\n    todo!(\"return the answer\")\n}\n";
     let solution =
         "//! Reference solution.\n\n/// The answer.\npub fn answer() -> u32 {\n    42\n}\n";
     let spec = format!(
@@ -352,7 +350,7 @@ pub fn new(dir: &str) -> Result<ExitCode> {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
     };
     write(crate_dir.join("Cargo.toml"), &manifest)?;
-    write(crate_dir.join("src/lib.rs"), &lib)?;
+    write(crate_dir.join("src/lib.rs"), lib)?;
     write(crate_dir.join("tests/spec.rs"), &spec)?;
     write(
         course.root.join("solutions").join(dir).join("src/lib.rs"),

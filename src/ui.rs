@@ -109,13 +109,12 @@ pub fn success(course: &Course, ex: &Exercise, next: Option<&Exercise>) -> Strin
         style(format!("✓ {} is done.", ex.name)).green().bold(),
         solution.display()
     );
-    match next {
-        Some(next) => text.push_str(&format!(
+    if let Some(next) = next {
+        text.push_str(&format!(
             "Next: {} — {}\n",
             style(&next.name).bold().cyan(),
             next.concept
-        )),
-        None => {}
+        ));
     }
     text
 }

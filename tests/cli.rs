@@ -216,20 +216,9 @@ fn hint_prints_every_hint_in_order() {
 
 #[test]
 fn reset_without_a_terminal_needs_yes_and_restores_the_shipped_file() {
-    // A real exercise of the course, whose shipped copy is embedded in the binary.
+    let course = TempCourse::with_real_exercise();
+    let dir = common::REAL_DIR;
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = "00_warmup/01_errors_as_values";
-    let course = TempCourse::new(&[ADDER]);
-    let info = course
-        .read("info.toml")
-        .replace("00_basics/01_adder", dir)
-        .replace("\"adder\"", "\"errors_as_values\"");
-    course.write("info.toml", &info);
-    std::fs::remove_dir_all(course.path("exercises/00_basics")).unwrap();
-    copy_dir(
-        &repo.join("exercises").join(dir),
-        &course.path(&format!("exercises/{dir}")),
-    );
     let lib = format!("exercises/{dir}/src/lib.rs");
     let shipped = std::fs::read_to_string(repo.join(&lib)).unwrap();
     course.write(&lib, "// the learner's half-done work\n");
@@ -404,17 +393,4 @@ fn outside_a_course_the_error_says_where_to_run() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("no info.toml"));
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }

@@ -175,20 +175,8 @@ fn c_checks_the_whole_course() {
 
 #[test]
 fn x_resets_only_after_y() {
-    // A real exercise of the course, whose shipped copy is embedded in the binary.
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = "00_warmup/01_errors_as_values";
-    let course = TempCourse::new(&[ADDER]);
-    let info = course
-        .read("info.toml")
-        .replace("00_basics/01_adder", dir)
-        .replace("\"adder\"", "\"errors_as_values\"");
-    course.write("info.toml", &info);
-    std::fs::remove_dir_all(course.path("exercises/00_basics")).unwrap();
-    for file in ["Cargo.toml", "src/lib.rs", "tests/spec.rs"] {
-        let text = std::fs::read_to_string(repo.join("exercises").join(dir).join(file)).unwrap();
-        course.write(&format!("exercises/{dir}/{file}"), &text);
-    }
+    let course = TempCourse::with_real_exercise();
+    let dir = common::REAL_DIR;
     let lib = format!("exercises/{dir}/src/lib.rs");
     let shipped = course.read(&lib);
     course.write(&lib, "pub fn broken( {}\n");

@@ -19,6 +19,9 @@ pub struct Ex<'a> {
     pub extra: &'a str,
 }
 
+/// The real exercise used by [`TempCourse::with_real_exercise`].
+pub const REAL_DIR: &str = "00_warmup/01_errors_as_values";
+
 /// An exercise whose shipped code fails and whose solution passes.
 pub const ADDER: Ex = Ex {
     name: "adder",
@@ -92,6 +95,25 @@ impl TempCourse {
         }
         write(root, "info.toml", &info);
         TempCourse { dir }
+    }
+
+    /// A course of one real exercise of this repository, `errors_as_values`, whose shipped
+    /// files are embedded in the binary (so `reset` can restore them).
+    pub fn with_real_exercise() -> TempCourse {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let course = TempCourse::new(&[ADDER]);
+        let info = course
+            .read("info.toml")
+            .replace("00_basics/01_adder", REAL_DIR)
+            .replace("\"adder\"", "\"errors_as_values\"");
+        course.write("info.toml", &info);
+        std::fs::remove_dir_all(course.path("exercises/00_basics")).unwrap();
+        for file in ["Cargo.toml", "src/lib.rs", "tests/spec.rs"] {
+            let text =
+                std::fs::read_to_string(repo.join("exercises").join(REAL_DIR).join(file)).unwrap();
+            course.write(&format!("exercises/{REAL_DIR}/{file}"), &text);
+        }
+        course
     }
 
     pub fn root(&self) -> &Path {

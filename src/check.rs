@@ -237,7 +237,11 @@ impl<'a> Checker<'a> {
                 Exit::Finished(s) => {
                     if !s.success() {
                         status = Status::Fail;
-                        output.push_str(&failure_text(&run.stdout, &run.stderr));
+                        output.push_str(&failure_text(
+                            &run.stdout,
+                            &run.stderr,
+                            &test_sources(dir),
+                        ));
                     }
                 }
             }
@@ -265,13 +269,15 @@ fn cancelled_outcome() -> Outcome {
 
 /// How many failing tests are shown in full; the rest are named.
 const FAILURES_SHOWN: usize = 3;
+/// How many more failing tests are named after those.
+const NAMES_SHOWN: usize = 6;
 
 /// The part of a failing test run worth reading: the first failures in full, the others by
 /// name, and the summary line — never a screenful of dots or every panic at once.
-fn failure_text(stdout: &[u8], stderr: &[u8]) -> String {
+fn failure_text(stdout: &[u8], stderr: &[u8], sources: &str) -> String {
     let out = String::from_utf8_lossy(stdout);
     let mut text = match out.find("\nfailures:\n") {
-        Some(start) => condense(&out[start + 1..]),
+        Some(start) => condense(&out[start + 1..], sources),
         None => out.trim().to_string(),
     };
     text.push('\n');
@@ -283,19 +289,48 @@ fn failure_text(stdout: &[u8], stderr: &[u8]) -> String {
 }
 
 /// Condenses libtest's failure report, which starts at its first `failures:` line.
-fn condense(report: &str) -> String {
+/// The exercise's test files, `spec.rs` first: their order is the order failures are shown in.
+fn test_sources(dir: &Path) -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("tests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort_by_key(|p| (p.file_stem() != Some("spec".as_ref()), p.clone()));
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// Condenses libtest's failure report, which starts at its first `failures:` line. Failures
+/// are shown in the order their tests stand in `sources` (authors order a spec from the basics
+/// up; libtest reports in the order tests happened to finish).
+fn condense(report: &str, sources: &str) -> String {
     // Each failing test's captured output starts with a `---- name stdout ----` line; the
     // report ends with a list of names and the `test result:` summary.
     let (details, tail) = match report[1..].find("\nfailures:\n") {
         Some(i) => report.split_at(i + 1),
         None => (report, ""),
     };
-    let mut sections: Vec<(&str, &str)> = Vec::new();
+    let mut sections: Vec<(&str, String)> = Vec::new();
     for chunk in details.split("\n---- ").skip(1) {
         let (title, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
         let name = title.trim_end_matches(" ----").trim_end_matches(" stdout");
-        sections.push((name, body.trim()));
+        // Backtraces are off on purpose: libtest's advice to turn them on is noise here.
+        let body: Vec<&str> = body
+            .lines()
+            .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE=1`"))
+            .collect();
+        sections.push((name, body.join("\n").trim().to_string()));
     }
+    let position = |name: &str| {
+        let short = name.rsplit("::").next().unwrap_or(name);
+        sources.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
+    };
+    sections.sort_by_key(|(name, _)| position(name));
     if sections.is_empty() {
         return report.trim().to_string();
     }
@@ -305,10 +340,12 @@ fn condense(report: &str) -> String {
     }
     if sections.len() > FAILURES_SHOWN {
         let rest: Vec<&str> = sections[FAILURES_SHOWN..].iter().map(|(n, _)| *n).collect();
+        let named = rest.len().min(NAMES_SHOWN);
+        let more = if rest.len() > named { ", …" } else { "" };
         text.push_str(&format!(
-            "…and {} more failing: {}\n\n",
+            "…and {} more failing: {}{more}\n\n",
             rest.len(),
-            rest.join(", ")
+            rest[..named].join(", ")
         ));
     }
     if let Some(summary) = tail.lines().find(|l| l.starts_with("test result:")) {
@@ -325,7 +362,7 @@ mod tests {
 
     #[test]
     fn shows_the_first_failures_in_full_and_names_the_rest() {
-        let text = failure_text(REPORT.as_bytes(), b"");
+        let text = failure_text(REPORT.as_bytes(), b"", "");
         assert!(text.starts_with("---- a ----\n"), "{text}");
         assert!(text.contains("expected 5"), "{text}");
         assert!(text.contains("boom c"), "{text}");
@@ -336,10 +373,25 @@ mod tests {
     }
 
     #[test]
+    fn failures_are_shown_in_the_order_of_the_spec_and_without_backtrace_advice() {
+        let sources = "#[test]\nfn d() {}\n#[test]\nfn b() {}\n#[test]\nfn c() {}\nfn a() {}\n";
+        let text = failure_text(REPORT.as_bytes(), b"", sources);
+        let (d, b, c) = (
+            text.find("boom d"),
+            text.find("boom b"),
+            text.find("boom c"),
+        );
+        assert!(d.is_some() && d < b && b < c, "{text}");
+        assert!(text.contains("more failing: a"), "{text}");
+        assert!(!text.contains("RUST_BACKTRACE"), "{text}");
+    }
+
+    #[test]
     fn output_without_a_failure_report_is_kept_whole() {
         let text = failure_text(
             b"thread 'main' panicked: before the harness\n",
             b"error: x\n",
+            "",
         );
         assert!(
             text.contains("before the harness") && text.contains("error: x"),

@@ -25,6 +25,8 @@ pub struct Progress {
     path: PathBuf,
     order: Vec<String>,
     done: BTreeSet<String>,
+    /// Made pending again by this process: not to be merged back from the file.
+    undone: BTreeSet<String>,
     current: usize,
 }
 
@@ -63,6 +65,7 @@ impl Progress {
             path,
             order,
             done: BTreeSet::new(),
+            undone: BTreeSet::new(),
             current: 0,
         };
         progress.adopt(stored);
@@ -113,6 +116,7 @@ impl Progress {
     /// Marks an exercise done and moves the current pointer to the next pending one.
     pub fn mark_done(&mut self, index: usize) -> Result<()> {
         self.done.insert(self.order[index].clone());
+        self.undone.remove(&self.order[index]);
         if self.current == index
             && let Some(next) = self.first_pending_from(index + 1)
         {
@@ -124,6 +128,7 @@ impl Progress {
     /// Marks an exercise pending again (after a reset).
     pub fn mark_pending(&mut self, index: usize) -> Result<()> {
         self.done.remove(&self.order[index]);
+        self.undone.insert(self.order[index].clone());
         self.save()
     }
 
@@ -141,7 +146,12 @@ impl Progress {
         if let Ok(text) = std::fs::read_to_string(&self.path)
             && let Ok(theirs) = toml::from_str::<Stored>(&text)
         {
-            done.extend(theirs.done.into_iter().filter(|n| self.order.contains(n)));
+            done.extend(
+                theirs
+                    .done
+                    .into_iter()
+                    .filter(|n| self.order.contains(n) && !self.undone.contains(n)),
+            );
         }
         let stored = Stored {
             current: Some(self.order[self.current].clone()),

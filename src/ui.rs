@@ -36,6 +36,57 @@ pub fn restore_terminal() {
     }
 }
 
+/// The terminal's height in rows, never less than 10.
+pub fn height() -> usize {
+    let (rows, _) = console::Term::stdout().size();
+    (rows as usize).max(10)
+}
+
+/// How many terminal rows `text` takes at `cols` columns, wrapped lines counted.
+pub fn rows_of(text: &str, cols: usize) -> usize {
+    text.lines()
+        .map(|line| {
+            console::measure_text_width(line)
+                .div_ceil(cols.max(1))
+                .max(1)
+        })
+        .sum()
+}
+
+/// The first lines of `text` that fit in `rows` rows, with a note of what was left out, so
+/// the header above and the keys below always stay on screen.
+pub fn fit(text: &str, rows: usize, cols: usize) -> String {
+    if rows_of(text, cols) <= rows {
+        return text.to_string();
+    }
+    let mut kept = String::new();
+    let mut used = 1; // the note at the end
+    let mut lines = text.lines();
+    let mut left = 0;
+    for line in lines.by_ref() {
+        let need = console::measure_text_width(line)
+            .div_ceil(cols.max(1))
+            .max(1);
+        if used + need > rows {
+            left = 1;
+            break;
+        }
+        used += need;
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    left += lines.count();
+    // A cut may fall inside coloured text: reset the colour before the note.
+    kept.push_str(&format!(
+        "\x1b[0m{}\n",
+        style(format!(
+            "… {left} more lines (a taller terminal, or `backlings run`, shows them all)"
+        ))
+        .dim()
+    ));
+    kept
+}
+
 /// The terminal's width in columns, never less than 20.
 pub fn width() -> usize {
     let (_, cols) = console::Term::stdout().size();
@@ -72,8 +123,23 @@ pub fn header(course: &Course, progress: &Progress, ex: &Exercise) -> String {
     )
 }
 
-/// What a check said, for the screen: a verdict line, then the output that explains it.
+/// What a check said, for the screen: the output that explains it, then a verdict line.
 pub fn outcome(course: &Course, ex: &Exercise, outcome: &Outcome) -> String {
+    let mut text = outcome_output(outcome);
+    text.push_str(&verdict(course, ex, outcome));
+    text
+}
+
+/// The output worth showing above the verdict (compiler errors, failing tests, warnings).
+pub fn outcome_output(outcome: &Outcome) -> String {
+    if outcome.output.trim().is_empty() {
+        return String::new();
+    }
+    format!("{}\n\n", outcome.output.trim_end())
+}
+
+/// One line: passed, or what failed and which file to edit.
+pub fn verdict(course: &Course, ex: &Exercise, outcome: &Outcome) -> String {
     let file = course.exercise_dir(ex).join("src/lib.rs");
     let file = file
         .strip_prefix(&course.root)
@@ -90,14 +156,7 @@ pub fn outcome(course: &Course, ex: &Exercise, outcome: &Outcome) -> String {
             .bold(),
         Status::Timeout => style("✗ The tests timed out.".to_string()).red().bold(),
     };
-    let mut text = String::new();
-    if outcome.status != Status::Pass || !outcome.output.trim().is_empty() {
-        text.push_str(outcome.output.trim_end());
-        text.push_str("\n\n");
-    }
-    text.push_str(&verdict.to_string());
-    text.push('\n');
-    text
+    format!("{verdict}\n")
 }
 
 /// The success screen after an exercise passes.
@@ -152,10 +211,13 @@ pub fn list(course: &Course, progress: &Progress) -> String {
             style("pending").yellow()
         };
         let pointer = if i == progress.current() { "▶" } else { " " };
+        // One line per exercise: the concept is cut to the terminal's width.
+        let room = width().saturating_sub(36).max(10);
+        let concept = console::truncate_str(&ex.concept, room, "…");
         text.push_str(&format!(
             "{pointer} {mark} {:<24} {}\n",
             ex.name,
-            style(&ex.concept).dim()
+            style(concept).dim()
         ));
     }
     text.push_str(&format!(
@@ -187,4 +249,27 @@ pub fn background_status(built: u64) -> String {
         ))
         .dim()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_what_fits_and_counts_wrapped_lines() {
+        let text = "one\ntwo\nthree\nfour\n";
+        assert_eq!(fit(text, 10, 80), text);
+        let cut = fit(text, 3, 80);
+        assert!(cut.starts_with("one\ntwo\n"), "{cut}");
+        assert!(cut.contains("2 more lines"), "{cut}");
+        assert_eq!(
+            rows_of("abcdefghij\nx", 4),
+            4,
+            "10 columns wrap to 3 rows at width 4"
+        );
+        assert!(
+            fit("x\n", 0, 1).contains("more lines"),
+            "never panics on a tiny terminal"
+        );
+    }
 }

@@ -545,30 +545,41 @@ impl Watch {
                 ex.name
             )),
             Screen::Exercise => {
-                if self.running.is_some() {
-                    screen.push_str(&format!("{}\n", console::style("Checking…").dim()));
-                    screen.push_str(&self.streamed);
+                // What must stay on screen below the output: verdict, success, hints.
+                let mut tail = String::new();
+                let output = if self.running.is_some() {
+                    format!("{}\n{}", console::style("Checking…").dim(), self.streamed)
                 } else if let Some(outcome) = &self.outcome {
-                    screen.push_str(&ui::outcome(&self.course, ex, outcome));
+                    tail.push_str(&ui::verdict(&self.course, ex, outcome));
                     if outcome.status == Status::Pass {
                         let next = self
                             .progress
                             .first_pending_from(self.shown + 1)
                             .filter(|&i| i != self.shown)
                             .map(|i| &self.course.exercises[i]);
-                        screen.push('\n');
-                        screen.push_str(&ui::success(&self.course, ex, next));
+                        tail.push('\n');
+                        tail.push_str(&ui::success(&self.course, ex, next));
                         if self.progress.all_done() {
-                            screen.push('\n');
-                            screen.push_str(self.course.final_message.trim_end());
-                            screen.push('\n');
+                            tail.push('\n');
+                            tail.push_str(self.course.final_message.trim_end());
+                            tail.push('\n');
                         }
                     }
-                }
+                    ui::outcome_output(outcome)
+                } else {
+                    String::new()
+                };
                 for n in 0..self.hints_shown {
-                    screen.push('\n');
-                    screen.push_str(&ui::hint(ex, n));
+                    tail.push('\n');
+                    tail.push_str(&ui::hint(ex, n));
                 }
+                // The header above and the keys below stay visible: the output gets the rows
+                // in between (the footer is a blank line, a status line and the keys).
+                let cols = ui::width();
+                let room = ui::height()
+                    .saturating_sub(ui::rows_of(&screen, cols) + ui::rows_of(&tail, cols) + 3);
+                screen.push_str(&ui::fit(&output, room, cols));
+                screen.push_str(&tail);
             }
         }
         let done = self.progress.is_done(&ex.name);

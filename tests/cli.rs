@@ -232,10 +232,19 @@ fn reset_without_a_terminal_needs_yes_and_restores_the_shipped_file() {
         "nothing changes without confirmation"
     );
 
+    course.write(
+        ".backlings-progress.toml",
+        "current = \"errors_as_values\"\ndone = [\"errors_as_values\"]\n",
+    );
     let done = course.run(&["reset", "errors_as_values", "--yes"]);
     assert_eq!(done.code(), 0, "{}", done.all());
     assert!(done.stdout().contains("restored"), "{}", done.all());
     assert_eq!(course.read(&lib), shipped);
+    let list = course.run(&["list"]).stdout();
+    assert!(
+        list.contains("pending errors_as_values"),
+        "a reset exercise is pending again: {list}"
+    );
 }
 
 #[test]

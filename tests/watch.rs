@@ -229,3 +229,22 @@ fn a_tiny_terminal_and_resizes_do_not_break_it() {
     watch.wait_for("the pass", |s| s.contains("All tests pass"));
     watch.quit();
 }
+
+#[test]
+fn poll_mode_sees_a_save_too() {
+    let course = TempCourse::new(&[ADDER]);
+    let watch = pty::Watch::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_backlings")),
+        course.root(),
+        &["watch", "--poll"],
+        None,
+    );
+    watch.wait_for("the first result", |s| s.contains("Some tests fail"));
+    std::fs::write(
+        course.path("exercises/00_basics/01_adder/src/lib.rs"),
+        ADDER.solution,
+    )
+    .unwrap();
+    watch.wait_for("the pass", |s| s.contains("All tests pass"));
+    watch.quit();
+}

@@ -68,7 +68,7 @@ pub fn hint(name: Option<&str>) -> Result<ExitCode> {
     let ex = pick(&course, &progress, name)?;
     println!("{}", console::style(&ex.name).bold().cyan());
     for n in 0..ex.hints.len() {
-        print!("{}", ui::hint(ex, n));
+        print!("{}", ui::hint(ex, n, ui::width()));
     }
     Ok(ExitCode::SUCCESS)
 }

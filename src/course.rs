@@ -120,27 +120,49 @@ impl Course {
         self.root.join("solutions").join(&ex.dir)
     }
 
-    /// Looks an exercise up by name, with a helpful error.
+    /// Looks an exercise up by its name or its folder (`02_http/01_request_line`, with or
+    /// without `exercises/` in front), with the closest names when there is no such exercise.
     pub fn find(&self, name: &str) -> Result<&Exercise> {
-        self.exercises
+        let wanted = name.trim().trim_end_matches('/');
+        let wanted = wanted.strip_prefix("./").unwrap_or(wanted);
+        let wanted = wanted.strip_prefix("exercises/").unwrap_or(wanted);
+        if let Some(ex) = self
+            .exercises
             .iter()
-            .find(|e| e.name == name)
-            .with_context(|| {
-                let near: Vec<&str> = self
-                    .exercises
-                    .iter()
-                    .map(|e| e.name.as_str())
-                    .filter(|n| n.contains(name) || name.contains(*n))
-                    .collect();
-                if near.is_empty() {
-                    format!("there is no exercise named `{name}`: `backlings list` shows them all")
-                } else {
-                    format!(
-                        "there is no exercise named `{name}`; did you mean {}?",
-                        near.join(", ")
-                    )
-                }
+            .find(|e| e.name == wanted || e.dir == wanted)
+        {
+            return Ok(ex);
+        }
+        let near = self.closest(wanted);
+        if near.is_empty() {
+            bail!("there is no exercise named `{name}`: `backlings list` shows them all");
+        }
+        bail!(
+            "there is no exercise named `{name}`; the closest are {} (`backlings list` shows them all)",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
+    /// Up to three exercise names closest to a mistyped one, best first.
+    fn closest(&self, wanted: &str) -> Vec<&str> {
+        let wanted = wanted.to_lowercase();
+        let mut scored: Vec<(f64, &str)> = self
+            .exercises
+            .iter()
+            .map(|e| {
+                let by_name = strsim::jaro_winkler(&wanted, &e.name);
+                let by_dir = strsim::jaro_winkler(&wanted, &e.dir);
+                let contains = e.name.contains(&wanted) || e.dir.contains(&wanted);
+                let score = by_name.max(by_dir) + if contains { 1.0 } else { 0.0 };
+                (score, e.name.as_str())
             })
+            .filter(|(score, _)| *score >= 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().take(3).map(|(_, n)| n).collect()
     }
 
     /// The position of an exercise in the course.
@@ -349,6 +371,26 @@ timeout_secs = 3
             err(&GOOD.replace("format_version = 1", "format_version = 9"))
                 .contains("not supported")
         );
+    }
+
+    #[test]
+    fn find_takes_a_name_or_a_folder_and_suggests_the_closest_names() {
+        let course = parse(GOOD, Path::new("info.toml")).unwrap();
+        assert_eq!(course.find("second").unwrap().name, "second");
+        assert_eq!(course.find("00_intro/02_second").unwrap().name, "second");
+        assert_eq!(
+            course.find("exercises/00_intro/01_first/").unwrap().name,
+            "first"
+        );
+        let e = course.find("secnd").unwrap_err().to_string();
+        assert!(e.contains("the closest are `second`"), "{e}");
+        assert!(
+            !e.contains("`first`"),
+            "only close names are suggested: {e}"
+        );
+        let e = course.find("zzzzzz").unwrap_err().to_string();
+        assert!(e.contains("`backlings list` shows them all"), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
     }
 
     #[test]

@@ -18,20 +18,37 @@ use std::process::ExitCode;
 
 /// Work through the backlings course: each exercise is a crate you fix until its tests pass.
 #[derive(Parser)]
-#[command(name = "backlings", version, about)]
+#[command(
+    name = "backlings",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
+    /// With no command: watch mode, as `backlings watch`.
+    #[command(flatten)]
+    watch: WatchArgs,
+}
+
+/// The arguments of watch mode, also taken without the `watch` command.
+#[derive(clap::Args)]
+struct WatchArgs {
+    /// Start on this exercise: its name (`request_line`) or folder (`02_http/01_request_line`).
+    name: Option<String>,
+    /// Watch by polling, for file systems that send no change events (network mounts, WSL's /mnt).
+    #[arg(long)]
+    poll: bool,
+    /// Open each exercise's src/lib.rs with this command when it becomes current (e.g. `code -r`, `zed`).
+    #[arg(long, value_name = "CMD")]
+    edit_cmd: Option<String>,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
     /// Watch the current exercise: check it on every save (the default).
-    Watch {
-        /// Watch by polling, for file systems that send no change events (network mounts, WSL's /mnt).
-        #[arg(long)]
-        poll: bool,
-    },
+    Watch(WatchArgs),
     /// Check one exercise once (the current one by default); a pass marks it done.
     Run {
         /// The exercise's name.
@@ -87,8 +104,12 @@ enum DevCmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     process::kill_children_on_signal(ui::restore_terminal);
-    let result = match cli.command.unwrap_or(Cmd::Watch { poll: false }) {
-        Cmd::Watch { poll } => watch::run(poll),
+    let result = match cli.command.unwrap_or(Cmd::Watch(cli.watch)) {
+        Cmd::Watch(args) => watch::run(watch::Options {
+            name: args.name,
+            poll: args.poll,
+            edit_cmd: args.edit_cmd,
+        }),
         Cmd::Run { name } => commands::run(name.as_deref()),
         Cmd::Hint { name } => commands::hint(name.as_deref()),
         Cmd::List => commands::list(),

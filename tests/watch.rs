@@ -126,6 +126,8 @@ fn keys_show_hints_one_at_a_time_list_and_move_on() {
     watch.wait_for("the list", |s| {
         s.contains("pending broken") && s.contains("0 of 2 done")
     });
+    watch.press("l");
+    watch.wait_for("the exercise again", |s| s.contains("Hint 2/2"));
     watch.press("n");
     watch.wait_for("a refusal to move on", |s| {
         s.contains("Make the tests pass first")

@@ -116,6 +116,31 @@ impl TempCourse {
         course
     }
 
+    /// A course of `n` passing-when-solved exercises `ex01`, `ex02`..., five to a chapter.
+    pub fn numbered(n: usize) -> TempCourse {
+        let mut texts = Vec::new();
+        for i in 1..=n {
+            let name = format!("ex{i:02}");
+            let dir = format!("{:02}_ch/{:02}_{name}", (i - 1) / 5, (i - 1) % 5 + 1);
+            let spec = format!(
+                "#[test]\nfn adds_two_numbers() {{\n    assert_eq!({name}::add(2, 3), 5, \"2 + 3 should be 5\");\n}}\n"
+            );
+            texts.push((name, dir, spec));
+        }
+        let exercises: Vec<Ex> = texts
+            .iter()
+            .map(|(name, dir, spec)| Ex {
+                name,
+                dir,
+                lib: ADDER.lib,
+                spec,
+                solution: ADDER.solution,
+                extra: "",
+            })
+            .collect();
+        TempCourse::new(&exercises)
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -8,11 +8,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Output so far, and when its last byte arrived.
-#[derive(Default)]
+/// Output so far, when its last byte arrived, and the screen it makes.
 struct Received {
     bytes: Vec<u8>,
     last_at: Option<Instant>,
+    /// The terminal as a person sees it: rows and columns after every escape and scroll.
+    terminal: vt100::Parser,
 }
 
 /// A running `backlings` (watch mode) in a pseudo-terminal.
@@ -38,6 +39,19 @@ impl Watch {
         rows: u16,
         cols: u16,
     ) -> Watch {
+        Watch::start_with_env(binary, dir, args, target_dir, rows, cols, &[])
+    }
+
+    /// Starts it in a terminal of `rows` by `cols`, with more environment variables.
+    pub fn start_with_env(
+        binary: &Path,
+        dir: &Path,
+        args: &[&str],
+        target_dir: Option<&Path>,
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Watch {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -51,6 +65,19 @@ impl Watch {
         cmd.cwd(dir);
         cmd.env("RUST_BACKTRACE", "0");
         cmd.env("TERM", "xterm");
+        // The guess of hyperlink support reads these; a test sets them when it wants links.
+        for name in [
+            "TERM_PROGRAM",
+            "VTE_VERSION",
+            "KITTY_WINDOW_ID",
+            "WT_SESSION",
+            "BACKLINGS_HYPERLINKS",
+        ] {
+            cmd.env_remove(name);
+        }
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         match target_dir {
             Some(t) => cmd.env("CARGO_TARGET_DIR", t),
             None => cmd.env_remove("CARGO_TARGET_DIR"),
@@ -58,7 +85,11 @@ impl Watch {
         let child = pty.slave.spawn_command(cmd).unwrap();
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let received = Arc::new(Mutex::new(Received::default()));
+        let received = Arc::new(Mutex::new(Received {
+            bytes: Vec::new(),
+            last_at: None,
+            terminal: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+        }));
         let sink = received.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -68,6 +99,7 @@ impl Watch {
                 }
                 let mut r = sink.lock().unwrap();
                 r.bytes.extend_from_slice(&buf[..n]);
+                r.terminal.process(&buf[..n]);
                 r.last_at = Some(Instant::now());
             }
         });
@@ -81,6 +113,11 @@ impl Watch {
 
     /// Resizes the terminal, as a person dragging the window would.
     pub fn resize(&self, rows: u16, cols: u16) {
+        self.received
+            .lock()
+            .unwrap()
+            .terminal
+            .set_size(nonzero(rows), nonzero(cols));
         self._master
             .resize(PtySize {
                 rows,
@@ -109,6 +146,43 @@ impl Watch {
         strip_ansi(&raw[last..])
     }
 
+    /// The rows the terminal shows now, as a person sees them (what scrolled off is gone).
+    pub fn visible(&self) -> Vec<String> {
+        let r = self.received.lock().unwrap();
+        let (_, cols) = r.terminal.screen().size();
+        r.terminal.screen().rows(0, cols.get()).collect()
+    }
+
+    /// The raw bytes received so far, escapes included.
+    pub fn raw(&self) -> Vec<u8> {
+        self.received.lock().unwrap().bytes.clone()
+    }
+
+    /// The terminal's local modes (ICANON, ECHO, ISIG...) as the program left them.
+    pub fn local_modes(&self) -> libc::tcflag_t {
+        let fd = self._master.as_raw_fd().expect("a unix pty");
+        // SAFETY: tcgetattr writes only into the zeroed struct we own.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr on the pty");
+            t.c_lflag
+        }
+    }
+
+    /// Waits for the process to exit by itself; its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<u32> {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status.exit_code());
+            }
+            if start.elapsed() > timeout {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// How many bytes have arrived so far.
     pub fn received_len(&self) -> usize {
         self.received.lock().unwrap().bytes.len()
@@ -131,7 +205,7 @@ impl Watch {
                     String::from_utf8_lossy(&r.bytes[since.min(r.bytes.len())..]).into_owned();
                 if let Some(i) = raw.rfind("\x1b[2J") {
                     let screen = strip_ansi(&raw[i + 4..]);
-                    if screen.contains("q:quit") && !screen.contains("Checking") && pred(&screen) {
+                    if is_finished(&screen) && pred(&screen) {
                         return (screen, r.last_at.unwrap());
                     }
                 }
@@ -182,19 +256,43 @@ impl Drop for Watch {
     }
 }
 
-/// Text without ANSI escape sequences or carriage returns.
+/// Whether a screen was drawn to its end (every screen ends with its key line) and shows
+/// no check in progress.
+fn is_finished(screen: &str) -> bool {
+    ["q:quit", "keep my work", "esc:clear"]
+        .iter()
+        .any(|keys| screen.contains(keys))
+        && !screen.contains("Checking")
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).unwrap()
+}
+
+/// Text without ANSI escape sequences (CSI, and OSC such as hyperlinks) or carriage returns.
 pub fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\x1b' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if c.is_ascii_alphabetic() {
-                        break;
+            match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
                     }
                 }
+                Some(']') => {
+                    // OSC: up to BEL or ST (ESC \).
+                    while let Some(c) = chars.next() {
+                        if c == '\x07' || (c == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
             }
         } else if c != '\r' {
             out.push(c);

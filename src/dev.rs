@@ -389,7 +389,7 @@ pub fn new(dir: &str) -> Result<ExitCode> {
         }
         None => format!("{}\n\n{entry}", text.trim_end()),
     };
-    crate::progress::write_atomically(&info_path, format!("{}\n", new_text.trim_end()).as_bytes())?;
+    crate::files::write_atomically(&info_path, format!("{}\n", new_text.trim_end()).as_bytes())?;
     println!(
         "Created exercises/{dir} (package `{name}`), solutions/{dir}/src/lib.rs and its entry in {INFO_FILE}.\nWrite the exercise, its tests and solution, fill in the concept and hints, then run `backlings dev check`."
     );

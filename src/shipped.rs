@@ -42,7 +42,7 @@ pub fn restore(course: &Course, ex: &Exercise) -> Result<Vec<PathBuf>> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            crate::progress::write_atomically(&path, bytes)?;
+            crate::files::write_atomically(&path, bytes)?;
         }
     }
     Ok(changed)

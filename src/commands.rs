@@ -123,11 +123,11 @@ pub fn reset(name: &str, yes: bool) -> Result<ExitCode> {
         }
     }
     let restored = shipped::restore(&course, &ex)?;
-    let index = course.index_of(&ex.name).expect("found by name");
-    progress.mark_pending(index)?;
     for path in &restored {
         let shown = path.strip_prefix(&course.root).unwrap_or(path);
         println!("restored {}", shown.display());
     }
+    let index = course.index_of(&ex.name).expect("found by name");
+    progress.mark_pending(index)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 //! target directory; an entry that cannot be read is ignored, never trusted.
 
 use crate::check::Outcome;
-use crate::progress::write_atomically;
+use crate::files::{self, write_atomically};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -59,10 +59,7 @@ impl ResultCache {
 /// edit during the check can never be remembered with the older file's outcome.
 pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
     let mut h = Sha256::new();
-    let mut files = Vec::new();
-    collect_files(exercise_dir, exercise_dir, &mut files).ok()?;
-    files.sort();
-    for rel in files {
+    for rel in files::walk(exercise_dir).ok()? {
         let bytes = std::fs::read(exercise_dir.join(&rel)).ok()?;
         h.update(rel.to_string_lossy().as_bytes());
         h.update([0]);
@@ -70,22 +67,6 @@ pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
         h.update(&bytes);
     }
     Some(h.finalize().to_vec())
-}
-
-fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            if entry.file_name() != "target" {
-                collect_files(base, &path, out)?;
-            }
-        } else if kind.is_file() {
-            out.push(path.strip_prefix(base).unwrap_or(&path).to_path_buf());
-        }
-    }
-    Ok(())
 }
 
 /// `rustc -vV` as run in the course (so a rust-toolchain file is honoured).

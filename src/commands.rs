@@ -45,21 +45,34 @@ pub fn run(name: Option<&str>) -> Result<ExitCode> {
     if let Some(content) = content {
         cache.put(&cache.key(&content, color), &outcome);
     }
-    print!("{}", ui::outcome(&course, &ex, &outcome));
-    if outcome.status == Status::Pass {
-        let index = course.index_of(&ex.name).expect("found by name");
-        progress.mark_done(index)?;
-        let next = progress
-            .first_pending_from(index + 1)
-            .map(|i| &course.exercises[i]);
-        print!("{}", ui::success(&course, &ex, next));
-        if progress.all_done() {
-            println!("\n{}", course.final_message.trim_end());
-        }
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::FAILURE)
+    if outcome.status != Status::Pass {
+        print!("{}", ui::outcome(&course, &ex, &outcome));
+        return Ok(ExitCode::FAILURE);
     }
+    print!("{}", ui::outcome_output(&outcome));
+    let index = course.index_of(&ex.name).expect("found by name");
+    if let Err(e) = progress.mark_done(index) {
+        // The pass and the failure to record it belong in one sentence: a bare OS error after
+        // "All tests pass" reads as if the learner's code had failed.
+        eprintln!(
+            "{} but your progress could not be saved to {} ({}): {}, then run `backlings run {}` again to mark it done.",
+            console::style("✓ All tests pass,").green().bold(),
+            e.path.display(),
+            e.cause_text(),
+            e.advice(),
+            ex.name
+        );
+        return Ok(ExitCode::from(2));
+    }
+    print!("{}", ui::verdict(&course, &ex, &outcome));
+    let next = progress
+        .first_pending_from(index + 1)
+        .map(|i| &course.exercises[i]);
+    print!("{}", ui::success(&course, &ex, next));
+    if progress.all_done() {
+        println!("\n{}", course.final_message.trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `backlings hint [NAME]`: every hint of the exercise.
@@ -110,11 +123,11 @@ pub fn reset(name: &str, yes: bool) -> Result<ExitCode> {
         }
     }
     let restored = shipped::restore(&course, &ex)?;
-    let index = course.index_of(&ex.name).expect("found by name");
-    progress.mark_pending(index)?;
     for path in &restored {
         let shown = path.strip_prefix(&course.root).unwrap_or(path);
         println!("restored {}", shown.display());
     }
+    let index = course.index_of(&ex.name).expect("found by name");
+    progress.mark_pending(index)?;
     Ok(ExitCode::SUCCESS)
 }

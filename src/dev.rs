@@ -1,11 +1,14 @@
 //! Course-author tools: `dev check` (the course is consistent, every exercise fails as
-//! shipped, every solution passes the same tests) and `dev new` (scaffold an exercise).
+//! shipped, every solution passes the same tests, `shipped.txt` records exercises/ as it is),
+//! `dev ship` (record it) and `dev new` (scaffold an exercise).
 
 use crate::cargo;
 use crate::check::{Checker, Status};
 use crate::course::{self, Course, Exercise, INFO_FILE};
+use crate::files;
+use crate::manifest::{self, Entry, MANIFEST_FILE};
+use crate::ui;
 use crate::verify::check_all;
-use crate::{shipped, ui};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,17 +19,10 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
     let here = std::env::current_dir()?;
     let course = Course::discover(&here)?;
     let mut problems = layout_problems(&course)?;
-    for ex in &course.exercises {
-        if let Ok(changed) = shipped::changed_files(&course, ex)
-            && !changed.is_empty()
-        {
-            eprintln!(
-                "note: this backlings binary's shipped copy of `{}` differs from the files on disk; `reset` would restore the older copy until backlings is rebuilt (touch {INFO_FILE})",
-                ex.name
-            );
-        }
-    }
+    // Found before anything is built, reported after the builds' problems.
+    let unrecorded = manifest_problems(&course);
     if !problems.is_empty() {
+        problems.extend(unrecorded);
         return report(&problems);
     }
     let all: Vec<&Exercise> = course.exercises.iter().collect();
@@ -77,6 +73,7 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
             ));
         }
     }
+    problems.extend(unrecorded);
     if problems.is_empty() {
         println!(
             "The course is consistent: {} exercises, each fails as shipped and passes with its solution.",
@@ -183,6 +180,124 @@ fn layout_problems(course: &Course) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// `shipped.txt` against exercises/ as it is: missing, unreadable, or a file added, removed or
+/// changed since it was recorded.
+fn manifest_problems(course: &Course) -> Vec<String> {
+    let fix = format!(
+        "if exercises/ holds what learners should get, run `backlings dev ship` to record it, then commit {MANIFEST_FILE}"
+    );
+    let recorded = match read_manifest(course) {
+        Ok(Some(entries)) => entries,
+        Ok(None) => {
+            return vec![format!(
+                "{MANIFEST_FILE} is missing, so `reset` has nothing to restore: run `backlings dev ship` to record exercises/ as shipped, then commit it"
+            )];
+        }
+        Err(e) => return vec![format!("{e:#}; run `backlings dev ship` to write it again")],
+    };
+    let actual = match record(course) {
+        Ok(entries) => entries,
+        Err(e) => return vec![format!("{e:#}")],
+    };
+    let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+    for e in &actual {
+        match recorded.iter().find(|r| r.path == e.path) {
+            None => added.push(e.path.as_str()),
+            Some(r) if r.id != e.id => changed.push(e.path.as_str()),
+            Some(_) => {}
+        }
+    }
+    for r in &recorded {
+        if !actual.iter().any(|e| e.path == r.path) {
+            removed.push(r.path.as_str());
+        }
+    }
+    let mut differences = Vec::new();
+    for (what, paths) in [("changed", changed), ("added", added), ("removed", removed)] {
+        if !paths.is_empty() {
+            differences.push(format!("{what}: {}", shorten(&paths)));
+        }
+    }
+    if differences.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "{MANIFEST_FILE} does not record exercises/ as it is ({}), so `reset` would restore other files; {fix}",
+        differences.join("; ")
+    )]
+}
+
+/// Up to five paths, then how many more.
+fn shorten(paths: &[&str]) -> String {
+    let mut text = paths.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if paths.len() > 5 {
+        text.push_str(&format!(" and {} more", paths.len() - 5));
+    }
+    text
+}
+
+/// The course's `shipped.txt`, or `None` if it has none.
+fn read_manifest(course: &Course) -> Result<Option<Vec<Entry>>> {
+    let path = course.root.join(MANIFEST_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(manifest::parse(&text).map_err(anyhow::Error::msg)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Every file under exercises/ as it is now, as manifest entries.
+fn record(course: &Course) -> Result<Vec<Entry>> {
+    record_under(course, "exercises")
+}
+
+/// Every file under `rel` (a folder of the course, `/`-separated) as manifest entries.
+fn record_under(course: &Course, rel: &str) -> Result<Vec<Entry>> {
+    let dir = course.root.join(rel);
+    let mut entries = Vec::new();
+    for file in files::walk(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let Some(name) = file.to_str().filter(|n| !n.contains('\n')) else {
+            bail!(
+                "{rel}/{}: the name cannot be recorded in {MANIFEST_FILE} (it must be UTF-8, on one line); rename it",
+                file.display()
+            );
+        };
+        let bytes =
+            std::fs::read(dir.join(&file)).with_context(|| format!("cannot read {rel}/{name}"))?;
+        entries.push(Entry {
+            path: format!("{rel}/{}", name.replace(std::path::MAIN_SEPARATOR, "/")),
+            id: manifest::blob_id(&bytes),
+        });
+    }
+    Ok(entries)
+}
+
+/// Writes `shipped.txt` whole.
+fn write_manifest(course: &Course, entries: &[Entry]) -> Result<()> {
+    let path = course.root.join(MANIFEST_FILE);
+    files::write_atomically(&path, manifest::render(entries).as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `backlings dev ship`: record every file under exercises/ as shipped, in `shipped.txt`.
+pub fn ship() -> Result<ExitCode> {
+    let here = std::env::current_dir()?;
+    let course = Course::discover(&here)?;
+    let before = read_manifest(&course)?.unwrap_or_default();
+    let now = record(&course)?;
+    let changed = now.iter().filter(|e| !before.contains(e)).count();
+    let removed = before
+        .iter()
+        .filter(|b| !now.iter().any(|e| e.path == b.path))
+        .count();
+    write_manifest(&course, &now)?;
+    println!(
+        "Recorded {} files of exercises/ in {MANIFEST_FILE} ({changed} new or changed, {removed} removed). Commit it with the exercises: `reset` restores exactly these files.",
+        now.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn package_name(manifest: &Path) -> Result<String> {
     let text = std::fs::read_to_string(manifest)?;
     let table: toml::Table = toml::from_str(&text)?;
@@ -207,22 +322,9 @@ fn read_dirs(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Files below `dir`, relative to it.
+/// Files below `dir`, relative to it (none if it cannot be read), as [`files::walk`] sees them.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                out.push(path.strip_prefix(base).unwrap_or(&path).to_path_buf());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    files::walk(dir).unwrap_or_default()
 }
 
 /// Where the solutions copy keeps its crates. Not `exercises`: see [`Checker::crates`].
@@ -271,12 +373,8 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         let src = course.exercise_dir(ex);
         let solution = course.solution_dir(ex);
         let mut files = BTreeSet::new();
-        for rel in files_under(&src).into_iter().chain(files_under(&solution)) {
-            if rel.starts_with("target") {
-                continue;
-            }
-            files.insert(rel);
-        }
+        files.extend(files_under(&src));
+        files.extend(files_under(&solution));
         for rel in &files {
             let from = if solution.join(rel).is_file() {
                 solution.join(rel)
@@ -288,7 +386,7 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         }
         for stale in files_under(&dest) {
             let path = dest.join(&stale);
-            if !wanted.contains(&path) && !stale.starts_with("target") {
+            if !wanted.contains(&path) {
                 let _ = std::fs::remove_file(path);
             }
         }
@@ -336,6 +434,7 @@ pub fn new(dir: &str) -> Result<ExitCode> {
     if crate_dir.exists() {
         bail!("exercises/{dir} exists already");
     }
+    let mut shipped = read_manifest(&course)?.unwrap_or_default();
     let lib = "//! TODO: explain the concept in a few short paragraphs: what it is, why a backend needs\n//! it, what goes wrong in production, and where the primary source is (an RFC section...).\n\n/// TODO: the learner's task.\npub fn answer() -> u32 {\n    todo!(\"return the answer\")\n}\n";
     let solution =
         "//! Reference solution.\n\n/// The answer.\npub fn answer() -> u32 {\n    42\n}\n";
@@ -361,7 +460,8 @@ pub fn new(dir: &str) -> Result<ExitCode> {
         .join("exercises")
         .join(chapter)
         .join("README.md");
-    if !readme.exists() {
+    let new_readme = !readme.exists();
+    if new_readme {
         write(
             readme,
             &format!(
@@ -389,9 +489,22 @@ pub fn new(dir: &str) -> Result<ExitCode> {
         }
         None => format!("{}\n\n{entry}", text.trim_end()),
     };
-    crate::progress::write_atomically(&info_path, format!("{}\n", new_text.trim_end()).as_bytes())?;
+    files::write_atomically(&info_path, format!("{}\n", new_text.trim_end()).as_bytes())?;
+    // What was scaffolded is what ships until the author records the written exercise.
+    let mut scaffolded = record_under(&course, &format!("exercises/{dir}"))?;
+    if new_readme {
+        let path = format!("exercises/{chapter}/README.md");
+        let bytes = std::fs::read(course.root.join(&path))?;
+        scaffolded.push(Entry {
+            id: manifest::blob_id(&bytes),
+            path,
+        });
+    }
+    shipped.retain(|e| !scaffolded.iter().any(|n| n.path == e.path));
+    shipped.extend(scaffolded);
+    write_manifest(&course, &shipped)?;
     println!(
-        "Created exercises/{dir} (package `{name}`), solutions/{dir}/src/lib.rs and its entry in {INFO_FILE}.\nWrite the exercise, its tests and solution, fill in the concept and hints, then run `backlings dev check`."
+        "Created exercises/{dir} (package `{name}`), solutions/{dir}/src/lib.rs, its entry in {INFO_FILE}, and recorded its files in {MANIFEST_FILE}.\nWrite the exercise, its tests and solution, fill in the concept and hints, run `backlings dev ship` to record them as shipped, then `backlings dev check`."
     );
     Ok(ExitCode::SUCCESS)
 }

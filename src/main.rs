@@ -6,6 +6,8 @@ mod check;
 mod commands;
 mod course;
 mod dev;
+mod files;
+mod manifest;
 mod process;
 mod progress;
 mod shipped;
@@ -88,12 +90,14 @@ enum Cmd {
 #[derive(Subcommand)]
 enum DevCmd {
     /// Check the course: info.toml matches the folders, every exercise fails as shipped,
-    /// every solution passes.
+    /// every solution passes, shipped.txt records exercises/ as it is.
     Check {
         /// Ignore remembered results and check everything again.
         #[arg(long)]
         no_cache: bool,
     },
+    /// Record every file under exercises/ as shipped, in shipped.txt: what `reset` restores.
+    Ship,
     /// Scaffold a new exercise crate, its solution and its info.toml entry.
     New {
         /// Where: NN_chapter/NN_name, relative to exercises/ (e.g. 02_http/11_cookies).
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
         Cmd::Verify { json, no_cache } => verify::run(json, no_cache),
         Cmd::Dev { command } => match command {
             DevCmd::Check { no_cache } => dev::check(no_cache),
+            DevCmd::Ship => dev::ship(),
             DevCmd::New { dir } => dev::new(&dir),
         },
     };

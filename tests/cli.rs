@@ -254,6 +254,7 @@ fn dev_check_accepts_a_good_course() {
         &format!("exercises/{}/src/lib.rs", BROKEN.dir),
         "pub fn three() -> u8 {\n    todo!()\n}\n",
     );
+    assert_eq!(course.run(&["dev", "ship"]).code(), 0);
     let run = course.run(&["dev", "check"]);
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(
@@ -303,6 +304,7 @@ fn checking_the_solutions_never_makes_the_shipped_exercise_pass() {
     // The solutions are built in the same target directory as the exercises: their builds
     // must never be mistaken for each other.
     let course = TempCourse::new(&[ADDER]);
+    assert_eq!(course.run(&["dev", "ship"]).code(), 0);
     assert_eq!(course.run(&["dev", "check"]).code(), 0);
     let run = course.run(&["run", "adder"]);
     assert_eq!(

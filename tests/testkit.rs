@@ -3,9 +3,71 @@
 
 mod common;
 
-use common::{ADDER, TempCourse};
+use common::{ADDER, Run, TempCourse};
+use std::path::Path;
 
 const ADDER_MANIFEST: &str = "exercises/00_basics/01_adder/Cargo.toml";
+
+/// A test that reads vectors through the real testkit, and so skips where there are none.
+const SKIPPING_TEST: &str = "#[test]\nfn official_sums() {\n    let Some(_cases) = testkit::vectors::read_to_string(\"sums/cases.txt\") else {\n        return;\n    };\n    panic!(\"this course ships no vectors\");\n}\n";
+
+/// ADDER, with [`SKIPPING_TEST`] added to its test file `file`.
+fn course_with_testkit(file: &str) -> TempCourse {
+    let course = TempCourse::new(&[ADDER]);
+    let testkit = Path::new(env!("CARGO_MANIFEST_DIR")).join("testkit");
+    course.write(
+        "Cargo.toml",
+        &format!(
+            "[workspace]\nmembers = [\"exercises/*/*\"]\nresolver = \"3\"\n\n[workspace.dependencies]\ntestkit = {{ path = {:?} }}\n",
+            testkit.display().to_string()
+        ),
+    );
+    let manifest = course.read(ADDER_MANIFEST);
+    course.write(
+        ADDER_MANIFEST,
+        &format!("{manifest}\n[dev-dependencies]\ntestkit = {{ workspace = true }}\n"),
+    );
+    let path = format!("exercises/00_basics/01_adder/tests/{file}");
+    let before = std::fs::read_to_string(course.path(&path)).unwrap_or_default();
+    course.write(&path, &format!("{before}\n{SKIPPING_TEST}"));
+    course
+}
+
+/// `backlings run adder` with an empty vectors folder.
+fn run_without_vectors(course: &TempCourse) -> Run {
+    let empty = tempfile::tempdir().unwrap();
+    Run(course
+        .cmd(&["run", "adder"])
+        .env("BACKLINGS_VECTORS", empty.path())
+        .output()
+        .unwrap())
+}
+
+#[test]
+fn a_test_that_skips_says_so_in_the_output_of_a_passing_run() {
+    // In a test binary of its own, run after spec.rs: libtest hides a passing test's output.
+    let course = course_with_testkit("conformance.rs");
+    course.write("exercises/00_basics/01_adder/src/lib.rs", ADDER.solution);
+    let run = run_without_vectors(&course);
+    assert_eq!(run.code(), 0, "{}", run.all());
+    let out = run.stdout();
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("note: skipped official_sums: "))
+        .unwrap_or_else(|| panic!("no note of the skipped test in:\n{out}"));
+    assert!(note.contains("sums/cases.txt not found"), "{note}");
+    assert!(out.contains("adder is done"), "{out}");
+}
+
+#[test]
+fn a_skip_note_also_follows_a_failure() {
+    let course = course_with_testkit("spec.rs");
+    let run = run_without_vectors(&course);
+    assert_eq!(run.code(), 1, "{}", run.all());
+    let out = run.stdout();
+    assert!(out.contains("2 + 3 should be 5"), "{out}");
+    assert!(out.contains("note: skipped official_sums: "), "{out}");
+}
 
 #[test]
 fn dev_check_builds_solutions_with_a_relative_path_dependency_of_the_workspace() {

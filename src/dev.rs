@@ -77,6 +77,7 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
             ));
         }
     }
+    print!("{}", crate::measure::report(&course));
     if problems.is_empty() {
         println!(
             "The course is consistent: {} exercises, each fails as shipped and passes with its solution.",

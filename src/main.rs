@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod course;
 mod dev;
+mod measure;
 mod process;
 mod progress;
 mod shipped;

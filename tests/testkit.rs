@@ -69,8 +69,9 @@ fn a_skip_note_also_follows_a_failure() {
     assert!(out.contains("note: skipped official_sums: "), "{out}");
 }
 
-#[test]
-fn dev_check_builds_solutions_with_a_relative_path_dependency_of_the_workspace() {
+/// ADDER, whose test takes the expected sum from `helper`, a path dependency of the workspace
+/// (as the exercises take `testkit`).
+fn course_with_helper() -> TempCourse {
     let course = TempCourse::new(&[ADDER]);
     course.write(
         "Cargo.toml",
@@ -90,6 +91,28 @@ fn dev_check_builds_solutions_with_a_relative_path_dependency_of_the_workspace()
         "exercises/00_basics/01_adder/tests/spec.rs",
         "#[test]\nfn adds_two_numbers() {\n    assert_eq!(adder::add(2, 3), helper::five(), \"2 + 3 should be 5\");\n}\n",
     );
+    course
+}
+
+#[test]
+fn a_change_to_a_path_dependency_of_the_workspace_is_never_answered_from_the_cache() {
+    let course = course_with_helper();
+    course.write("exercises/00_basics/01_adder/src/lib.rs", ADDER.solution);
+    let first = course.run(&["verify", "--json"]);
+    assert_eq!(first.code(), 0, "{}", first.all());
+    course.write("helper/src/lib.rs", "pub fn five() -> i32 {\n    6\n}\n");
+    let second = course.run(&["verify", "--json"]);
+    assert!(
+        second.stdout().contains("\"cached\": false"),
+        "{}",
+        second.all()
+    );
+    assert_eq!(second.code(), 1, "the test now expects 6: {}", second.all());
+}
+
+#[test]
+fn dev_check_builds_solutions_with_a_relative_path_dependency_of_the_workspace() {
+    let course = course_with_helper();
     let run = course.run(&["dev", "check"]);
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(

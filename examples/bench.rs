@@ -63,6 +63,7 @@ fn main() {
         "src",
         "exercises",
         "solutions",
+        "testkit",
     ] {
         copy(&repo.join(item), &work.path().join(item));
     }

@@ -1,6 +1,7 @@
 //! Remembered outcomes, keyed by everything that decides them: the exercise's files, the
-//! workspace manifest and lock file, the toolchain, and this runner's version. Kept under the
-//! target directory; an entry that cannot be read is ignored, never trusted.
+//! workspace manifest and lock file, its path dependencies, the toolchain, and this runner's
+//! version. Kept under the target directory; an entry that cannot be read is ignored, never
+//! trusted.
 
 use crate::check::Outcome;
 use crate::files::{self, write_atomically};
@@ -23,6 +24,10 @@ impl ResultCache {
         h.update(toolchain_version(root));
         for file in ["Cargo.toml", "Cargo.lock"] {
             h.update(std::fs::read(root.join(file)).unwrap_or_default());
+        }
+        // Code every exercise may build with (the shared `testkit`) decides outcomes too.
+        for dir in path_dependencies(root) {
+            h.update(content_digest(&dir).unwrap_or_default());
         }
         ResultCache {
             dir: target_dir.join("backlings").join("results"),
@@ -67,6 +72,20 @@ pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
         h.update(&bytes);
     }
     Some(h.finalize().to_vec())
+}
+
+/// The folders of the `path` entries of the workspace's `[workspace.dependencies]`.
+fn path_dependencies(root: &Path) -> Vec<PathBuf> {
+    let manifest: Option<toml::Table> = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok());
+    let deps = manifest
+        .as_ref()
+        .and_then(|m| m.get("workspace")?.get("dependencies")?.as_table().cloned())
+        .unwrap_or_default();
+    deps.values()
+        .filter_map(|dep| Some(root.join(dep.get("path")?.as_str()?)))
+        .collect()
 }
 
 /// `rustc -vV` as run in the course (so a rust-toolchain file is honoured).

@@ -32,6 +32,7 @@ struct RawExercise {
     concept: String,
     hints: Vec<String>,
     timeout_secs: Option<u64>,
+    size_exception: Option<String>,
 }
 
 /// One exercise of the course, in course order.
@@ -49,6 +50,8 @@ pub struct Exercise {
     pub timeout: Duration,
     /// Line of its `[[exercises]]` header in `info.toml`.
     pub line: usize,
+    /// Why it may be over the standard's size limits (see [`crate::measure`]), if it is.
+    pub size_exception: Option<String>,
 }
 
 impl Exercise {
@@ -198,7 +201,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Course> {
     let raw: RawInfo = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
         anyhow::anyhow!(
-            "{file}:{line}: {}; fix {INFO_FILE} there (fields allowed per exercise: name, dir, concept, hints, timeout_secs)",
+            "{file}:{line}: {}; fix {INFO_FILE} there (fields allowed per exercise: name, dir, concept, hints, timeout_secs, size_exception)",
             e.message().trim_end_matches('\n')
         )
     })?;
@@ -269,6 +272,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Course> {
                 at("timeout_secs")
             ),
         };
+        if let Some(why) = &raw.size_exception
+            && (why.trim().is_empty() || why.contains('\n'))
+        {
+            bail!(
+                "{}: size_exception must be a one-line reason why `{}` may be over the size limits",
+                at("size_exception"),
+                raw.name
+            );
+        }
         exercises.push(Exercise {
             name: raw.name,
             dir: raw.dir,
@@ -276,6 +288,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Course> {
             hints: raw.hints,
             timeout,
             line: table_line,
+            size_exception: raw.size_exception.map(|why| why.trim().to_string()),
         });
     }
     Ok(Course {

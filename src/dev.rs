@@ -74,6 +74,7 @@ pub fn check(no_cache: bool) -> Result<ExitCode> {
         }
     }
     problems.extend(unrecorded);
+    print!("{}", crate::measure::report(&course));
     if problems.is_empty() {
         println!(
             "The course is consistent: {} exercises, each fails as shipped and passes with its solution.",
@@ -352,7 +353,10 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         .get("workspace")
         .and_then(|w| w.get("dependencies"))
     {
-        workspace.insert("dependencies".into(), deps.clone());
+        workspace.insert(
+            "dependencies".into(),
+            with_absolute_paths(deps, &course.root),
+        );
     }
     let mut manifest = toml::Table::new();
     manifest.insert("workspace".into(), toml::Value::Table(workspace));
@@ -403,6 +407,24 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         }
     }
     Ok(mirror)
+}
+
+/// Workspace dependencies with each `path` made absolute: relative to the course root, they
+/// would point nowhere from the copy (the exercises' shared `testkit` is one).
+fn with_absolute_paths(deps: &toml::Value, root: &Path) -> toml::Value {
+    let mut deps = deps.clone();
+    for dep in deps
+        .as_table_mut()
+        .into_iter()
+        .flat_map(|t| t.iter_mut().map(|(_, dep)| dep))
+    {
+        if let Some(path) = dep.get_mut("path")
+            && let Some(rel) = path.as_str()
+        {
+            *path = root.join(rel).to_string_lossy().into_owned().into();
+        }
+    }
+    deps
 }
 
 fn sync_file(path: &Path, bytes: &[u8]) -> Result<()> {

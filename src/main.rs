@@ -8,6 +8,7 @@ mod course;
 mod dev;
 mod files;
 mod manifest;
+mod measure;
 mod process;
 mod progress;
 mod shipped;

@@ -13,33 +13,16 @@
 //! there the test says so and passes.
 
 use serde_json_io::{DecodeError, MAX_BODY_BYTES, decode_order};
-use std::path::PathBuf;
+use testkit::vectors;
 
-fn vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
+/// JSONTestSuite's parsing cases, inside the vectors folder.
+const TEST_PARSING: &str = "json/test_parsing";
 
 #[test]
 fn json_test_suite_parsing_cases() {
-    let Some(dir) = vectors_dir().map(|d| d.join("json/test_parsing")) else {
-        eprintln!("JSONTestSuite not found (no shared/vectors directory): skipped");
+    let Some(files) = vectors::files(TEST_PARSING, "json") else {
         return;
     };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("JSONTestSuite not found at {}: skipped", dir.display());
-        return;
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
 
     let (mut accepted, mut rejected, mut implementation_defined) = (0, 0, 0);
     let mut failures = Vec::new();
@@ -83,8 +66,7 @@ fn json_test_suite_parsing_cases() {
     );
     assert!(
         files.len() > 300,
-        "expected the ~318 files of test_parsing in {}",
-        dir.display()
+        "expected the ~318 files of {TEST_PARSING} in the vectors folder"
     );
     assert!(
         failures.is_empty(),

@@ -4,13 +4,12 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::sync::{Mutex, mpsc};
+use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
 use tcp_echo::{Response, Server, respond, start};
-
-const TIMEOUT: Duration = Duration::from_secs(2);
+use testkit::tcp::{self, TIMEOUT};
 
 /// The server under test. When a test ends, the server is shut down on a thread of its own, so
 /// that no test can hang on a server that does not stop; the tests of `shutdown` call it
@@ -41,13 +40,8 @@ impl TestServer {
 
     fn shutdown(mut self) {
         let server = self.server.take().expect("the server is running");
-        let (done, finished) = mpsc::channel();
-        thread::spawn(move || {
-            server.shutdown();
-            let _ = done.send(());
-        });
         assert!(
-            finished.recv_timeout(TIMEOUT).is_ok(),
+            testkit::within(TIMEOUT, move || server.shutdown()).is_ok(),
             "shutdown() must return within {TIMEOUT:?}, even with clients connected and idle: \
              wake the accept loop (it is blocked in accept) and do not wait for the clients \
              (a server that serves clients on the accepting thread cannot)"
@@ -63,7 +57,7 @@ impl Drop for TestServer {
     }
 }
 
-/// A test client: a TcpStream with read and write timeouts, read line by line.
+/// A test client: a TcpStream with connect, read and write timeouts, read line by line.
 struct Client {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
@@ -71,11 +65,8 @@ struct Client {
 
 impl Client {
     fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect(addr).expect("the server must accept connections");
-        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-        // Send small writes at once, so that a test can split a line into pieces.
-        stream.set_nodelay(true).unwrap();
+        // Small writes go out at once, so that a test can split a line into pieces.
+        let stream = tcp::connect(addr);
         Client {
             reader: BufReader::new(stream.try_clone().unwrap()),
             writer: stream,
@@ -94,7 +85,7 @@ impl Client {
         match self.reader.read_line(&mut line) {
             Ok(0) => panic!("the server closed the connection instead of replying"),
             Ok(_) => line,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+            Err(e) if tcp::is_timeout(&e) => panic!(
                 "no reply within {TIMEOUT:?} (is the server busy with another client, or \
                  waiting for more input? got so far: {line:?})"
             ),

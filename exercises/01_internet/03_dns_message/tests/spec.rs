@@ -2,8 +2,6 @@
 //! example messages are the DNS-over-HTTPS examples of RFC 8484 §4.1.1 (a query) and §4.2.2
 //! (its response), and the compression example of RFC 1035 §4.1.4.
 
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 use dns_message::{
@@ -60,17 +58,15 @@ fn label(len: usize) -> String {
 /// needs microseconds), so that a decoder caught in a pointer loop fails the test instead of
 /// hanging it.
 fn decode_name_in_time(msg: Vec<u8>, offset: usize) -> Result<(String, usize), DnsError> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(decode_name(&msg, offset));
-    });
-    rx.recv_timeout(Duration::from_millis(500))
-        .unwrap_or_else(|_| {
-            panic!(
-                "decode_name did not return within half a second: it is following a pointer \
+    testkit::within(Duration::from_millis(500), move || {
+        decode_name(&msg, offset)
+    })
+    .unwrap_or_else(|_| {
+        panic!(
+            "decode_name did not return within half a second: it is following a pointer \
              loop (or it panicked: see above)"
-            )
-        })
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,17 +3,11 @@
 //! from `shared/vectors/url/` (or `$BACKLINGS_VECTORS/url/`); without it this test is skipped.
 
 use serde_json::Value;
+use testkit::wpt;
 use url_parsing::Url;
 
-fn vectors_dir() -> Option<std::path::PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
+/// The WPT URL cases, inside the vectors folder.
+const URLTESTDATA: &str = "url/urltestdata.json";
 
 const SPECIAL_SCHEMES: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
 
@@ -181,15 +175,9 @@ fn check(case: &Value) -> Result<(), String> {
 
 #[test]
 fn wpt_urltestdata_in_scope_cases_pass() {
-    let Some(path) = vectors_dir().map(|d| d.join("url/urltestdata.json")) else {
-        eprintln!("skipped: no shared/vectors directory found (set BACKLINGS_VECTORS)");
+    let Some(cases) = wpt::cases(URLTESTDATA) else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
-        return;
-    };
-    let cases: Vec<Value> = serde_json::from_str(&text).expect("urltestdata.json is valid JSON");
 
     let mut ran = 0;
     let mut excluded = std::collections::BTreeMap::<&str, usize>::new();
@@ -198,8 +186,7 @@ fn wpt_urltestdata_in_scope_cases_pass() {
     // nobody else's messages; the panics are reported below, with the failures.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    // Strings in the array are comments.
-    for case in cases.iter().filter(|c| c.is_object()) {
+    for case in &cases {
         if let Some(reason) = excluded_because(field(case, "input"), case["base"].as_str()) {
             *excluded.entry(reason).or_default() += 1;
             continue;
@@ -216,7 +203,7 @@ fn wpt_urltestdata_in_scope_cases_pass() {
     for (reason, count) in &excluded {
         eprintln!("  {count:4}  {reason}");
     }
-    assert!(ran > 0, "no in-scope cases found in {}", path.display());
+    assert!(ran > 0, "no in-scope cases found in {URLTESTDATA}");
     assert!(
         failures.is_empty(),
         "{} of {ran} WPT URL cases failed; the first ones:\n  {}",

@@ -198,11 +198,7 @@ impl Read for Failing {
 
 /// Runs `f` on its own thread and fails the test if it has not returned within 2 s.
 fn within_two_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(Duration::from_secs(2)) {
+    match testkit::within(Duration::from_secs(2), f) {
         Ok(value) => value,
         Err(mpsc::RecvTimeoutError::Timeout) => panic!(
             "{what}: read_body did not return within 2 s. Does it keep calling read() after it \

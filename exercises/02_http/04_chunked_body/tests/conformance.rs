@@ -19,143 +19,8 @@
 //! OWS from the value, so it is trimmed before comparing.
 
 use chunked_body::{Chunked, ChunkedError, decode_chunked};
-use std::path::{Path, PathBuf};
-
-fn vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
-
-/// One fixture: `### title`, `<!-- meta={...} -->`, an ```http block and a ```log block.
-struct Case {
-    name: String,
-    meta: serde_json::Value,
-    input: Vec<u8>,
-    log: Vec<Event>,
-}
-
-/// One line of the expected callback trace, `off=N ...`.
-struct Event {
-    off: usize,
-    what: String,
-}
-
-impl Event {
-    /// `len=L span[kind]=...` → (kind, L)
-    fn span(&self) -> Option<(&str, usize)> {
-        let rest = self.what.strip_prefix("len=")?;
-        let (len, rest) = rest.split_once(' ')?;
-        let kind = rest.strip_prefix("span[")?.split(']').next()?;
-        Some((kind, len.parse().ok()?))
-    }
-
-    fn field(&self, key: &str) -> Option<&str> {
-        self.what
-            .split(' ')
-            .find_map(|part| part.strip_prefix(key)?.strip_prefix('='))
-    }
-}
-
-fn parse_fixtures(file: &Path) -> Vec<Case> {
-    let text = std::fs::read_to_string(file).expect("readable fixture");
-    let lines: Vec<&str> = text.lines().collect();
-    let mut cases = Vec::new();
-    let mut title = String::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.starts_with('#') {
-            title = line.trim_start_matches('#').trim().to_string();
-        }
-        if let Some(meta) = line.trim().strip_prefix("<!-- meta=") {
-            let meta = meta.trim_end_matches("-->").trim();
-            let meta: serde_json::Value = serde_json::from_str(meta).expect("meta is JSON");
-            let (http, after) = code_block(&lines, i + 1, "```http");
-            let (log, after) = code_block(&lines, after, "```log");
-            cases.push(Case {
-                name: format!("{}: {title}", file.file_name().unwrap().to_string_lossy()),
-                meta,
-                input: preprocess(&http.join("\n")),
-                log: log.iter().filter_map(|l| parse_event(l)).collect(),
-            });
-            i = after;
-            continue;
-        }
-        i += 1;
-    }
-    cases
-}
-
-fn code_block<'a>(lines: &[&'a str], from: usize, fence: &str) -> (Vec<&'a str>, usize) {
-    let start = (from..lines.len())
-        .find(|&i| lines[i].trim_end() == fence)
-        .expect("code block");
-    let end = (start + 1..lines.len())
-        .find(|&i| lines[i].trim_end() == "```")
-        .expect("end of code block");
-    (lines[start + 1..end].to_vec(), end + 1)
-}
-
-fn parse_event(line: &str) -> Option<Event> {
-    let rest = line.strip_prefix("off=")?;
-    let (off, what) = rest.split_once(' ')?;
-    Some(Event {
-        off: off.parse().ok()?,
-        what: what.to_string(),
-    })
-}
-
-/// The input preprocessing of llhttp's test/md-test.ts: drop escaped newlines, make every
-/// newline CRLF, then unescape \r \n \t \f \xHH and octal \NNN (as code points, UTF-8 encoded).
-fn preprocess(raw: &str) -> Vec<u8> {
-    let joined = raw.replace("\\\n", "").replace('\n', "\r\n");
-    let chars: Vec<char> = joined.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] != '\\' || i + 1 == chars.len() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let next = chars[i + 1];
-        let simple = match next {
-            'r' => Some('\r'),
-            'n' => Some('\n'),
-            't' => Some('\t'),
-            'f' => Some('\u{c}'),
-            _ => None,
-        };
-        if let Some(c) = simple {
-            out.push(c);
-            i += 2;
-        } else if next == 'x' && chars.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
-            let digits: String = chars[i + 2..]
-                .iter()
-                .take_while(|c| c.is_ascii_hexdigit())
-                .collect();
-            out.push(char::from_u32(u32::from_str_radix(&digits, 16).unwrap()).unwrap());
-            i += 2 + digits.len();
-        } else if ('0'..='7').contains(&next) {
-            let digits: String = chars[i + 1..]
-                .iter()
-                .take(3)
-                .take_while(|c| ('0'..='7').contains(c))
-                .collect();
-            out.push(char::from_u32(u32::from_str_radix(&digits, 8).unwrap()).unwrap());
-            i += 1 + digits.len();
-        } else {
-            out.push('\\');
-            i += 1;
-        }
-    }
-    out.into_bytes()
-}
+use testkit::llhttp::{Case, REQUEST_FIXTURES, parse_fixtures};
+use testkit::vectors;
 
 /// What llhttp made of the chunked body of the first request of a case.
 enum Verdict {
@@ -235,32 +100,19 @@ fn show(bytes: &[u8]) -> String {
 /// reading after the end of the stream must fail this test, not hang it. Returns the result
 /// and the bytes left unread.
 fn decode_within_two_seconds(input: Vec<u8>) -> (Result<Chunked, ChunkedError>, Vec<u8>) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    testkit::within(std::time::Duration::from_secs(2), move || {
         let mut rest = input.as_slice();
         let got = decode_chunked(&mut rest, u64::MAX);
-        let _ = tx.send((got, rest.to_vec()));
-    });
-    rx.recv_timeout(std::time::Duration::from_secs(2))
-        .expect("decode_chunked did not return within 2 s: does it keep reading after the end of the stream?")
+        (got, rest.to_vec())
+    })
+    .expect("decode_chunked did not return within 2 s: does it keep reading after the end of the stream?")
 }
 
 #[test]
 fn llhttp_chunked_fixtures() {
-    let Some(dir) = vectors_dir() else {
-        eprintln!("shared/vectors not found (set BACKLINGS_VECTORS): llhttp conformance skipped");
+    let Some(files) = vectors::files(REQUEST_FIXTURES, "md") else {
         return;
     };
-    let dir = dir.join("http1/llhttp/test/request");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("{} not found: llhttp conformance skipped", dir.display());
-        return;
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
 
     let (mut decoded, mut rejected, mut incomplete) = (0, 0, 0);
     let mut excluded: Vec<&str> = Vec::new();
@@ -343,8 +195,7 @@ fn llhttp_chunked_fixtures() {
     }
     assert!(
         ran > 0,
-        "no llhttp fixture was in scope: is {} complete?",
-        dir.display()
+        "no llhttp fixture was in scope: is {REQUEST_FIXTURES} in the vectors folder complete?"
     );
     assert!(
         failures.is_empty(),

@@ -5,27 +5,12 @@
 //! for recipients parsing old dates, which this exercise does not do.
 
 use http_responses::http_date;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
-
-fn vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
+use testkit::vectors;
 
 #[test]
 fn rfc_9110_http_date_example() {
-    let Some(path) = vectors_dir().map(|d| d.join("rfc/rfc_vectors.json")) else {
-        eprintln!("shared/vectors not found (set BACKLINGS_VECTORS): RFC vectors skipped");
-        return;
-    };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("{} not found: RFC vectors skipped", path.display());
+    let Some(text) = vectors::read_to_string("rfc/rfc_vectors.json") else {
         return;
     };
     let vectors: serde_json::Value = serde_json::from_str(&text).expect("rfc_vectors.json is JSON");

@@ -3,33 +3,17 @@
 //! shared/vectors/url/ (or $BACKLINGS_VECTORS/url/); the test is skipped when it is not there.
 
 use query_and_forms::Form;
-
-fn vectors_dir() -> Option<std::path::PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
+use testkit::wpt;
 
 #[test]
 fn wpt_urlencoded_parser_data() {
-    let Some(path) = vectors_dir().map(|d| d.join("url/urlencoded-parser-data.json")) else {
-        eprintln!("skipped: no shared/vectors directory found (set BACKLINGS_VECTORS)");
+    let Some(cases) = wpt::cases("url/urlencoded-parser-data.json") else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
-        return;
-    };
-    let cases: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    let cases = cases.as_array().expect("a JSON array of cases");
 
     // Every case is in scope: the file tests exactly the WHATWG urlencoded parser.
     let mut ran = 0;
-    for case in cases {
+    for case in &cases {
         let input = case["input"].as_str().expect("input is a string");
         let expected: Vec<(String, String)> = case["output"]
             .as_array()

@@ -2,42 +2,25 @@
 //! picks, talks to it with raw `TcpStream` clients, and shuts it down. Every socket operation has
 //! a timeout, so a missing answer fails the test instead of hanging it.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use testkit::tcp::{self, TIMEOUT, connect};
 use threaded_server::{Response, Server, write_response};
 
-const TIMEOUT: Duration = Duration::from_secs(2);
-
-fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
-        .unwrap_or_else(|e| panic!("could not connect to the server at {addr}: {e}"));
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-    stream
-}
-
-/// Reads until the server closes the connection. A reset after the response counts as a close:
-/// a server that closes with unread request bytes makes the kernel send RST instead of FIN.
+/// Reads until the server closes the connection (a reset after the response counts as a close).
 fn read_until_close(stream: &mut TcpStream) -> Vec<u8> {
-    let mut received = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => return received,
-            Ok(n) => received.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => return received,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
-                "the server did not close the connection within {TIMEOUT:?} (received so far: \
-                 {:?}). This server answers one request per connection, says \
-                 `Connection: close`, and then must close the socket (RFC 9112 §9.6)",
-                String::from_utf8_lossy(&received)
-            ),
-            Err(e) => panic!("reading the response failed: {e}"),
-        }
+    match tcp::read_until_close(stream) {
+        (received, Ok(())) => received,
+        (received, Err(e)) if tcp::is_timeout(&e) => panic!(
+            "the server did not close the connection within {TIMEOUT:?} (received so far: \
+             {:?}). This server answers one request per connection, says \
+             `Connection: close`, and then must close the socket (RFC 9112 §9.6)",
+            String::from_utf8_lossy(&received)
+        ),
+        (_, Err(e)) => panic!("reading the response failed: {e}"),
     }
 }
 
@@ -109,14 +92,7 @@ fn stop(server: Server) {
 
 /// Runs `f` on a thread and fails the test if it does not finish within `limit`.
 fn finishes_within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        f();
-        let _ = done.send(());
-    });
-    finished
-        .recv_timeout(limit)
-        .unwrap_or_else(|_| panic!("{what} did not finish within {limit:?}"));
+    testkit::within(limit, f).unwrap_or_else(|_| panic!("{what} did not finish within {limit:?}"));
 }
 
 // ---------------------------------------------------------------- write_response

@@ -2,15 +2,13 @@
 //! start a server on a port the OS picks and talk to it with a raw `TcpStream`, reading each
 //! response by its Content-Length exactly as an HTTP client on a kept-alive connection must.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use keep_alive::{Config, Request, Server, wants_keep_alive};
-
-const TIMEOUT: Duration = Duration::from_secs(2);
+use testkit::tcp::{self, TIMEOUT};
 
 // ---------------------------------------------------------------- helpers
 
@@ -56,10 +54,7 @@ struct Client {
 
 impl Client {
     fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
-            .unwrap_or_else(|e| panic!("could not connect to the server at {addr}: {e}"));
-        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+        let stream = tcp::connect(addr);
         Client {
             writer: stream.try_clone().unwrap(),
             reader: BufReader::new(stream),
@@ -77,7 +72,7 @@ impl Client {
         match self.reader.read_line(&mut line) {
             Ok(0) => panic!("the server closed the connection while the test waited for {what}"),
             Ok(_) => line.trim_end_matches(['\r', '\n']).to_string(),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+            Err(e) if tcp::is_timeout(&e) => panic!(
                 "no {what} within {TIMEOUT:?}: the server did not answer a request on this \
                  connection (did it lose pipelined bytes, or stop after the first response?)"
             ),
@@ -128,16 +123,14 @@ impl Client {
     /// Waits for the server to close the connection; returns any bytes it sent first.
     fn closed_within(&mut self, limit: Duration) -> Vec<u8> {
         self.reader.get_ref().set_read_timeout(Some(limit)).unwrap();
-        let mut extra = Vec::new();
-        match self.reader.read_to_end(&mut extra) {
-            Ok(_) => extra,
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => extra,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+        match tcp::read_until_close(&mut self.reader) {
+            (extra, Ok(())) => extra,
+            (extra, Err(e)) if tcp::is_timeout(&e) => panic!(
                 "the server kept the connection open for more than {limit:?}; it should have \
                  closed it (received meanwhile: {:?})",
                 String::from_utf8_lossy(&extra)
             ),
-            Err(e) => panic!("waiting for the close failed: {e}"),
+            (_, Err(e)) => panic!("waiting for the close failed: {e}"),
         }
     }
 }
@@ -147,12 +140,7 @@ fn start(config: Config) -> Server {
 }
 
 fn stop(server: Server) {
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        server.shutdown();
-        let _ = done.send(());
-    });
-    finished.recv_timeout(TIMEOUT).expect("shutdown() finishes");
+    testkit::within(TIMEOUT, move || server.shutdown()).expect("shutdown() finishes");
 }
 
 fn get(path: &str) -> String {

@@ -3,33 +3,13 @@
 //! accept (`y_*`) is NOT a 400 — and nothing panics. Skipped when the material is absent.
 
 use problem_details::{PROBLEM_JSON, Request, handle};
-use std::path::PathBuf;
-
-fn vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
-        return Some(dir.into());
-    }
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/vectors"))
-        .find(|p| p.is_dir())
-}
+use testkit::vectors;
 
 #[test]
 fn json_test_suite_bodies() {
-    let Some(dir) = vectors_dir()
-        .map(|d| d.join("json/test_parsing"))
-        .filter(|d| d.is_dir())
-    else {
-        eprintln!("skipped: no shared/vectors/json/test_parsing (set BACKLINGS_VECTORS to run it)");
+    let Some(files) = vectors::files("json/test_parsing", "json") else {
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("readable test_parsing directory")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
 
     let (mut ran, mut excluded) = (0, 0);
     let mut failures = Vec::new();

@@ -113,6 +113,7 @@ fn a_change_to_a_path_dependency_of_the_workspace_is_never_answered_from_the_cac
 #[test]
 fn dev_check_builds_solutions_with_a_relative_path_dependency_of_the_workspace() {
     let course = course_with_helper();
+    assert_eq!(course.run(&["dev", "ship"]).code(), 0);
     let run = course.run(&["dev", "check"]);
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(

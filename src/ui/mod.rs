@@ -125,22 +125,14 @@ pub fn success(course: &Course, ex: &Exercise, next: Option<&Exercise>) -> Strin
     text
 }
 
-/// One hint, numbered, with how many remain, wrapped to `cols` columns.
+/// One hint, numbered (`Hint 2/4`, so the learner knows how many remain), wrapped to `cols`
+/// columns. No blank line or footer of its own: on a small screen every row counts.
 pub fn hint(ex: &Exercise, n: usize, cols: usize) -> String {
     let n = n.min(ex.hints.len() - 1);
-    let more = if n + 1 < ex.hints.len() {
-        " (press h again for the next)"
-    } else {
-        " (the last one)"
-    };
-    format!(
-        "{} {}\n{}",
-        style(format!("Hint {}/{}", n + 1, ex.hints.len()))
-            .yellow()
-            .bold(),
-        style(more).dim(),
-        layout::wrap(ex.hints[n].trim(), cols)
-    )
+    let label = format!("Hint {}/{}", n + 1, ex.hints.len());
+    // Wrapped with a placeholder of the label's width, then the label is styled in place.
+    let text = layout::wrap(&format!("{label}  {}", ex.hints[n].trim()), cols);
+    text.replacen(&label, &format!("{}", style(&label).yellow().bold()), 1)
 }
 
 /// The state word of an exercise in lists.

@@ -110,7 +110,7 @@ pub fn exercise(s: &ExerciseScreen, size: Size) -> String {
     let mut kept_hints = Vec::new();
     let mut hints_left_out = 0;
     while let Some(hint) = hints.pop() {
-        let need = rows_of(&hint, cols) + 1;
+        let need = rows_of(&hint, cols);
         // Keep a row for the line that says earlier hints were left out.
         let reserve = usize::from(!hints.is_empty());
         if need + reserve <= room {
@@ -190,7 +190,6 @@ pub fn exercise(s: &ExerciseScreen, size: Size) -> String {
     body.push_str(&success);
     body.push_str(&hints_note);
     for hint in kept_hints {
-        body.push('\n');
         body.push_str(&hint);
     }
     body.push('\n');

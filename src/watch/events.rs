@@ -153,21 +153,11 @@ pub fn is_relevant(exercise_dir: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(exercise_dir) else {
         return false;
     };
-    if rel.starts_with("target") {
-        return false;
-    }
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let editor_noise = name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-        || name.starts_with("#");
-    !editor_noise
+    // Any folder on the way (`.git`, a `target` of its own) can hold noise too.
+    !rel.iter().any(|part| {
+        let part = part.to_string_lossy();
+        part == "target" || crate::files::is_editor_noise(&part)
+    })
 }
 
 /// Reads keys and resizes on a thread of its own. It only reads: the terminal's mode was set
@@ -189,4 +179,34 @@ pub fn spawn_key_reader(tx: Sender<Event>) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_exercises_own_files_are_relevant() {
+        let dir = Path::new("/c/exercises/00_a/01_b");
+        assert!(is_relevant(dir, &dir.join("src/lib.rs")));
+        assert!(is_relevant(dir, &dir.join("Cargo.toml")));
+        assert!(
+            is_relevant(dir, dir),
+            "the folder itself (deleted, created)"
+        );
+        for noise in [
+            "src/.lib.rs.swp",
+            "src/lib.rs~",
+            "src/4913",
+            "src/#lib.rs#",
+            "target/x",
+            ".git/index",
+        ] {
+            assert!(!is_relevant(dir, &dir.join(noise)), "{noise}");
+        }
+        assert!(!is_relevant(
+            dir,
+            Path::new("/c/exercises/00_a/02_c/src/lib.rs")
+        ));
+    }
 }

@@ -230,8 +230,12 @@ impl Watch {
         match result {
             Ok(verdicts) => {
                 for (i, v) in verdicts.iter().enumerate() {
-                    if v.status == Status::Pass && !self.progress.is_done(&v.name) {
-                        self.progress.mark_done(i)?;
+                    if v.status == Status::Pass
+                        && !self.progress.is_done(&v.name)
+                        && let Err(e) = self.progress.mark_done(i)
+                    {
+                        self.note = Some(unsaved(&e));
+                        break;
                     }
                 }
                 self.all = verdicts.into_iter().map(|v| (v.name, v.status)).collect();
@@ -354,7 +358,13 @@ impl Watch {
 
     /// Makes exercise `index` current and checks it.
     fn work_on(&mut self, index: usize) -> Result<()> {
-        self.progress.set_current(index)?;
+        if let Err(e) = self.progress.set_current(index) {
+            // Moving on still works; only where to start next time is not remembered.
+            self.note = Some(format!(
+                "{} is current for now, but {e}.",
+                self.course.exercises[index].name
+            ));
+        }
         self.shown = index;
         self.hints_shown = 0;
         self.check.outcome = None;
@@ -456,8 +466,11 @@ impl Watch {
 
     fn finished(&mut self, outcome: Outcome) -> Result<()> {
         let ex = &self.course.exercises[self.shown];
-        if outcome.status == Status::Pass && !self.progress.is_done(&ex.name) {
-            self.progress.mark_done(self.shown)?;
+        if outcome.status == Status::Pass
+            && !self.progress.is_done(&ex.name)
+            && let Err(e) = self.progress.mark_done(self.shown)
+        {
+            self.note = Some(unsaved(&e));
         }
         self.check.outcome = Some(outcome);
         Ok(())
@@ -528,6 +541,16 @@ impl Watch {
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     }
+}
+
+/// A pass that could not be recorded, in one sentence.
+fn unsaved(e: &crate::progress::SaveError) -> String {
+    format!(
+        "✓ All tests pass, but your progress could not be saved to {} ({}): {}; the next pass records it.",
+        e.path.display(),
+        e.cause_text(),
+        e.advice()
+    )
 }
 
 /// Why the exercise cannot be checked, if its files are gone.

@@ -19,6 +19,8 @@ struct Received {
 /// A running `backlings` (watch mode) in a pseudo-terminal.
 pub struct Watch {
     child: Box<dyn Child + Send + Sync>,
+    /// The terminal's local modes before the program started.
+    pub initial_local_modes: libc::tcflag_t,
     received: Arc<Mutex<Received>>,
     writer: Box<dyn Write + Send>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -82,6 +84,7 @@ impl Watch {
             Some(t) => cmd.env("CARGO_TARGET_DIR", t),
             None => cmd.env_remove("CARGO_TARGET_DIR"),
         }
+        let initial_local_modes = local_modes_of(pty.master.as_ref());
         let child = pty.slave.spawn_command(cmd).unwrap();
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
@@ -105,6 +108,7 @@ impl Watch {
         });
         Watch {
             child,
+            initial_local_modes,
             received,
             writer,
             _master: pty.master,
@@ -160,13 +164,7 @@ impl Watch {
 
     /// The terminal's local modes (ICANON, ECHO, ISIG...) as the program left them.
     pub fn local_modes(&self) -> libc::tcflag_t {
-        let fd = self._master.as_raw_fd().expect("a unix pty");
-        // SAFETY: tcgetattr writes only into the zeroed struct we own.
-        unsafe {
-            let mut t: libc::termios = std::mem::zeroed();
-            assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr on the pty");
-            t.c_lflag
-        }
+        local_modes_of(self._master.as_ref())
     }
 
     /// Waits for the process to exit by itself; its exit code.
@@ -253,6 +251,16 @@ impl Watch {
 impl Drop for Watch {
     fn drop(&mut self) {
         let _ = self.child.kill();
+    }
+}
+
+fn local_modes_of(master: &dyn portable_pty::MasterPty) -> libc::tcflag_t {
+    let fd = master.as_raw_fd().expect("a unix pty");
+    // SAFETY: tcgetattr writes only into the zeroed struct we own.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr on the pty");
+        t.c_lflag
     }
 }
 

@@ -208,7 +208,7 @@ impl<'a> Checker<'a> {
                 .env("CARGO_PKG_NAME", &ex.name)
                 // A backtrace buries the test's message; the panic's location is shown anyway.
                 .env("RUST_BACKTRACE", "0");
-            let run = match process::run(
+            let run = match process::run_contained(
                 cmd,
                 Some(left.max(Duration::from_millis(1))),
                 OUTPUT_CAP,

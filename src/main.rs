@@ -8,6 +8,8 @@ mod course;
 mod dev;
 mod process;
 mod progress;
+#[cfg(target_os = "linux")]
+mod reaper;
 mod shipped;
 mod ui;
 mod verify;

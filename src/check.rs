@@ -217,7 +217,7 @@ impl<'a> Checker<'a> {
                 )
                 // A backtrace buries the test's message; the panic's location is shown anyway.
                 .env("RUST_BACKTRACE", "0");
-            let run = match process::run(
+            let run = match process::run_contained(
                 cmd,
                 Some(left.max(Duration::from_millis(1))),
                 OUTPUT_CAP,

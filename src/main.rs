@@ -11,6 +11,8 @@ mod manifest;
 mod measure;
 mod process;
 mod progress;
+#[cfg(target_os = "linux")]
+mod reaper;
 mod shipped;
 mod ui;
 mod verify;

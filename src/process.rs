@@ -1,5 +1,7 @@
 //! Child processes: each in its own process group, with a time limit, capped output, and a
-//! cancel handle; the whole group is killed when it ends, so nothing is ever left running.
+//! cancel handle. When one ends, what it started ends with it: its process group is killed,
+//! and a contained child (a test) is watched by a reaper of its own that also kills what left
+//! the group. A pipe still held open by something that escaped never keeps a run waiting.
 
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
@@ -9,8 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Process groups alive right now, killed if backlings itself is interrupted.
-static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// How long output may still arrive once a child has exited; a pipe held open longer than this
+/// (by a process that escaped the kill) is abandoned, with its reader thread.
+const OUTPUT_GRACE: Duration = Duration::from_millis(150);
+
+/// Children alive right now, stopped if backlings itself is interrupted.
+static LIVE: Mutex<Vec<Tree>> = Mutex::new(Vec::new());
 
 /// How a child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +42,31 @@ pub struct Output {
     pub truncated: bool,
 }
 
+/// A child's processes, and how to stop them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tree {
+    /// A process group, killed as one.
+    Group(i32),
+    /// A reaper (see `reaper`), told to kill everything under it.
+    Reaped(i32),
+}
+
+impl Tree {
+    fn stop(self) {
+        // SAFETY: kill(2) touches no memory. A pid here is never reaped yet (see `run_tree`),
+        // so it cannot have been reused.
+        unsafe {
+            match self {
+                Tree::Group(group) => libc::kill(-group, libc::SIGKILL),
+                #[cfg(target_os = "linux")]
+                Tree::Reaped(reaper) => libc::kill(reaper, crate::reaper::STOP),
+                #[cfg(not(target_os = "linux"))]
+                Tree::Reaped(reaper) => libc::kill(-reaper, libc::SIGKILL),
+            };
+        }
+    }
+}
+
 /// A handle that kills the processes started under it, from any thread.
 #[derive(Clone, Default)]
 pub struct Cancel(Arc<Mutex<CancelState>>);
@@ -43,7 +74,7 @@ pub struct Cancel(Arc<Mutex<CancelState>>);
 #[derive(Default)]
 struct CancelState {
     cancelled: bool,
-    groups: Vec<i32>,
+    trees: Vec<Tree>,
 }
 
 impl Cancel {
@@ -51,8 +82,8 @@ impl Cancel {
     pub fn cancel(&self) {
         let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
         state.cancelled = true;
-        for &group in &state.groups {
-            kill_group(group);
+        for &tree in &state.trees {
+            tree.stop();
         }
     }
 
@@ -61,27 +92,20 @@ impl Cancel {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).cancelled
     }
 
-    fn register(&self, group: i32) -> bool {
+    fn register(&self, tree: Tree) -> bool {
         let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        state.groups.push(group);
+        state.trees.push(tree);
         !state.cancelled
     }
 
-    fn unregister(&self, group: i32) {
+    fn unregister(&self, tree: Tree) {
         let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        state.groups.retain(|&g| g != group);
+        state.trees.retain(|&t| t != tree);
     }
 }
 
-fn kill_group(group: i32) {
-    // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
-    unsafe {
-        libc::kill(-group, libc::SIGKILL);
-    }
-}
-
-/// On Ctrl-C or SIGTERM outside raw mode, kill every live child group before exiting, so no
-/// test server or compiler outlives backlings. `on_exit` restores the terminal.
+/// On Ctrl-C or SIGTERM outside raw mode, stop every live child before exiting, so no test
+/// server or compiler outlives backlings. `on_exit` restores the terminal.
 pub fn kill_children_on_signal(on_exit: fn()) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
@@ -89,8 +113,8 @@ pub fn kill_children_on_signal(on_exit: fn()) {
     };
     thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            for &group in LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-                kill_group(group);
+            for &tree in LIVE.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+                tree.stop();
             }
             on_exit();
             std::process::exit(128 + signal);
@@ -100,8 +124,50 @@ pub fn kill_children_on_signal(on_exit: fn()) {
 
 /// Runs `cmd` to the end, the time limit, or cancellation. Each line of standard output is
 /// also handed to `on_line` as it arrives, so callers can show progress while it runs.
+/// Its process group is killed when it ends; what left the group is not (a build may start
+/// a server meant to outlive it, like sccache's).
 pub fn run(
+    cmd: Command,
+    time_limit: Option<Duration>,
+    cap: usize,
+    cancel: &Cancel,
+    on_line: impl FnMut(&[u8]),
+) -> io::Result<Output> {
+    run_tree(cmd, false, time_limit, cap, cancel, on_line)
+}
+
+/// Runs `cmd` as [`run`] does, and when it ends kills everything it started, even processes
+/// that left its process group or session (a test's daemon). Linux only; elsewhere as `run`.
+pub fn run_contained(
+    cmd: Command,
+    time_limit: Option<Duration>,
+    cap: usize,
+    cancel: &Cancel,
+    on_line: impl FnMut(&[u8]),
+) -> io::Result<Output> {
+    run_tree(
+        cmd,
+        cfg!(target_os = "linux"),
+        time_limit,
+        cap,
+        cancel,
+        on_line,
+    )
+}
+
+/// A message to the thread running a child.
+enum Msg {
+    Stdout(Vec<u8>),
+    Stderr(Vec<u8>),
+    /// One of the two streams reached its end.
+    Closed,
+    /// The child exited (it is not reaped yet).
+    Exited,
+}
+
+fn run_tree(
     mut cmd: Command,
+    contained: bool,
     time_limit: Option<Duration>,
     cap: usize,
     cancel: &Cancel,
@@ -112,89 +178,96 @@ pub fn run(
         .stderr(Stdio::piped())
         .process_group(0);
     #[cfg(target_os = "linux")]
-    // SAFETY: prctl is async-signal-safe; it makes the kernel kill this child if backlings
-    // dies without a chance to clean up (SIGKILL, a crash).
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
+    if contained {
+        // The reaper sets its own PR_SET_PDEATHSIG: it cleans up when backlings dies.
+        crate::reaper::contain(&mut cmd);
+    } else {
+        // SAFETY: prctl is async-signal-safe; it makes the kernel kill this child if
+        // backlings dies without a chance to clean up (SIGKILL, a crash).
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
     }
     let mut child = cmd.spawn()?;
-    let group = child.id() as i32;
-    LIVE_GROUPS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(group);
-    if !cancel.register(group) {
-        kill_group(group);
+    let pid = child.id();
+    let tree = if contained {
+        Tree::Reaped(pid as i32)
+    } else {
+        Tree::Group(pid as i32)
+    };
+    LIVE.lock().unwrap_or_else(|e| e.into_inner()).push(tree);
+    if !cancel.register(tree) {
+        tree.stop();
     }
 
-    enum Msg {
-        Line(Vec<u8>),
-        Exited,
-    }
     let (tx, rx) = mpsc::channel();
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
-    let line_tx = tx.clone();
-    let out_reader = thread::spawn(move || {
-        read_capped(stdout, cap, |line| {
-            let _ = line_tx.send(Msg::Line(line.to_vec()));
-        })
-    });
-    let err_reader = thread::spawn(move || read_capped(stderr, cap, |_| {}));
-    let pid = child.id();
-    let waiter = thread::spawn(move || {
+    let out_tx = tx.clone();
+    thread::spawn(move || pump(stdout, &out_tx, Msg::Stdout));
+    let err_tx = tx.clone();
+    thread::spawn(move || pump(stderr, &err_tx, Msg::Stderr));
+    thread::spawn(move || {
         wait_without_reaping(pid);
         let _ = tx.send(Msg::Exited);
     });
 
+    let mut out = Capped::new(cap);
+    let mut err = Capped::new(cap);
+    let mut open_streams = 2;
     let deadline = time_limit.map(|limit| Instant::now() + limit);
     let mut timed_out = false;
-    loop {
-        let msg = match deadline {
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match rx.recv_timeout(left) {
-                    Ok(msg) => msg,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        timed_out = true;
-                        kill_group(group);
-                        break;
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+    let mut status = None;
+    let mut grace_end = None;
+    while status.is_none() || open_streams > 0 {
+        // Wake for the time limit while the child runs, then for the end of the grace.
+        let wake = match status {
+            None if !timed_out => deadline,
+            None => None,
+            Some(_) => grace_end,
+        };
+        let msg = match wake {
+            Some(wake) => match rx.recv_timeout(wake.saturating_duration_since(Instant::now())) {
+                Ok(msg) => msg,
+                Err(mpsc::RecvTimeoutError::Timeout) if status.is_none() => {
+                    timed_out = true;
+                    tree.stop();
+                    continue;
                 }
-            }
+                // Past the grace: whatever still holds a pipe open is left with it.
+                Err(_) => break,
+            },
             None => match rx.recv() {
                 Ok(msg) => msg,
                 Err(_) => break,
             },
         };
         match msg {
-            Msg::Line(line) => on_line(&line),
-            Msg::Exited => break,
+            Msg::Stdout(chunk) => out.push(&chunk, &mut on_line),
+            Msg::Stderr(chunk) => err.push(&chunk, &mut |_| {}),
+            Msg::Closed => open_streams -= 1,
+            Msg::Exited => {
+                if matches!(tree, Tree::Group(_)) {
+                    // The leader has exited but is not reaped yet, so its pid cannot be
+                    // reused: killing the group now reaches only what it left behind.
+                    tree.stop();
+                }
+                // A reaper exits only once everything under it is dead and reaped.
+                cancel.unregister(tree);
+                LIVE.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .retain(|&t| t != tree);
+                status = Some(child.wait()?);
+                grace_end = Some(Instant::now() + OUTPUT_GRACE);
+            }
         }
     }
-    // The leader has exited (or been killed) but is not reaped yet, so its pid cannot be
-    // reused: killing the group now reaches only what it left behind.
-    kill_group(group);
-    let _ = waiter.join();
-    let status = child.wait()?;
-    cancel.unregister(group);
-    LIVE_GROUPS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|&g| g != group);
-    // The group is dead, so both pipes are closed and the readers end; only then is every
-    // line they read in the channel, and the lines still queued belong to the caller too.
-    let (stdout, out_cut) = out_reader.join().unwrap_or_default();
-    let (stderr, err_cut) = err_reader.join().unwrap_or_default();
-    for msg in rx.try_iter() {
-        if let Msg::Line(line) = msg {
-            on_line(&line);
-        }
-    }
+    out.finish(&mut on_line);
+    // The channel ends only after the waiter's message, so the loop always saw the exit.
+    let status = status.expect("the exit is reported before the channel ends");
     let exit = if cancel.is_cancelled() {
         Exit::Cancelled
     } else if timed_out {
@@ -204,9 +277,9 @@ pub fn run(
     };
     Ok(Output {
         exit,
-        stdout,
-        stderr,
-        truncated: out_cut || err_cut,
+        truncated: out.truncated || err.truncated,
+        stdout: out.kept,
+        stderr: err.kept,
     })
 }
 
@@ -229,15 +302,8 @@ fn wait_without_reaping(pid: u32) {
     }
 }
 
-/// Reads a stream to its end, keeping at most `cap` bytes and calling `on_line` per line kept.
-fn read_capped(
-    mut stream: impl Read,
-    cap: usize,
-    mut on_line: impl FnMut(&[u8]),
-) -> (Vec<u8>, bool) {
-    let mut kept = Vec::new();
-    let mut truncated = false;
-    let mut line_start = 0;
+/// Sends a stream's chunks as they are read, then `Closed`. Stops early once nobody listens.
+fn pump(mut stream: impl Read, tx: &mpsc::Sender<Msg>, wrap: fn(Vec<u8>) -> Msg) {
     let mut buf = [0u8; 8192];
     loop {
         let n = match stream.read(&mut buf) {
@@ -246,25 +312,60 @@ fn read_capped(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(_) => break,
         };
-        let room = cap.saturating_sub(kept.len());
-        if room < n {
-            truncated = true;
-        }
-        kept.extend_from_slice(&buf[..n.min(room)]);
-        while let Some(pos) = kept[line_start..].iter().position(|&b| b == b'\n') {
-            on_line(&kept[line_start..line_start + pos]);
-            line_start += pos + 1;
+        if tx.send(wrap(buf[..n].to_vec())).is_err() {
+            return;
         }
     }
-    if line_start < kept.len() {
-        on_line(&kept[line_start..]);
+    let _ = tx.send(Msg::Closed);
+}
+
+/// A stream's output, kept up to a cap, and cut into lines as it comes.
+struct Capped {
+    kept: Vec<u8>,
+    cap: usize,
+    truncated: bool,
+    line_start: usize,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Capped {
+        Capped {
+            kept: Vec::new(),
+            cap,
+            truncated: false,
+            line_start: 0,
+        }
     }
-    (kept, truncated)
+
+    /// Keeps what fits of `chunk`, calling `on_line` per complete line kept.
+    fn push(&mut self, chunk: &[u8], on_line: &mut impl FnMut(&[u8])) {
+        let room = self.cap.saturating_sub(self.kept.len());
+        if room < chunk.len() {
+            self.truncated = true;
+        }
+        self.kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        while let Some(pos) = self.kept[self.line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+        {
+            on_line(&self.kept[self.line_start..self.line_start + pos]);
+            self.line_start += pos + 1;
+        }
+    }
+
+    /// Hands on the last line, if it had no newline.
+    fn finish(&mut self, on_line: &mut impl FnMut(&[u8])) {
+        if self.line_start < self.kept.len() {
+            on_line(&self.kept[self.line_start..]);
+            self.line_start = self.kept.len();
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::{Path, PathBuf};
 
     fn sh(script: &str) -> Command {
         let mut cmd = Command::new("sh");
@@ -333,5 +434,170 @@ mod tests {
         });
         let out = run(sh("sleep 30"), None, 1024, &cancel, |_| {}).unwrap();
         assert_eq!(out.exit, Exit::Cancelled);
+    }
+
+    /// A script that starts a daemon in a session of its own, re-parented once its shell
+    /// ends, holding the inherited stdout and stderr open; it waits until the daemon has
+    /// written its pid to $PIDFILE, then runs `then`.
+    fn with_daemon(dir: &tempfile::TempDir, daemon: &str, then: &str) -> (Command, PathBuf) {
+        let pidfile = dir.path().join("daemon.pid");
+        let script = format!(
+            "setsid sh -c '{daemon}' & while [ ! -s \"$PIDFILE\" ]; do sleep 0.01; done; {then}"
+        );
+        let mut cmd = sh(&script);
+        cmd.env("PIDFILE", &pidfile).env("DIR", dir.path());
+        (cmd, pidfile)
+    }
+
+    /// A daemon that records its pid and sleeps.
+    const SLEEPER: &str = "echo $$ > \"$PIDFILE\"; exec sleep 30";
+
+    fn read_pid(path: &Path) -> i32 {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no pid in {text:?}"))
+    }
+
+    /// Whether a process is gone (or dead and waiting to be reaped), within a few seconds.
+    fn dies(pid: i32) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"));
+            let dead = match stat {
+                Err(_) => true,
+                Ok(stat) => stat.rsplit(") ").next().is_some_and(|s| s.starts_with('Z')),
+            };
+            if dead {
+                return true;
+            }
+            if Instant::now() > deadline {
+                // Leave nothing behind, even when the test fails.
+                // SAFETY: kill(2) touches no memory.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return false;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_daemon_that_left_the_group_dies_when_the_test_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cmd, pidfile) = with_daemon(&dir, SLEEPER, "echo started");
+        let started = Instant::now();
+        let out = run_contained(cmd, None, 1024, &Cancel::default(), |_| {}).unwrap();
+        let elapsed = started.elapsed();
+        let pid = read_pid(&pidfile);
+        assert!(dies(pid), "the daemon {pid} outlived the run");
+        assert!(
+            elapsed < Duration::from_secs(10),
+            "run waited {elapsed:?} for the daemon's pipes"
+        );
+        assert_eq!(out.stdout, b"started\n");
+        assert!(matches!(out.exit, Exit::Finished(s) if s.success()));
+    }
+
+    #[test]
+    fn a_daemon_dies_at_the_time_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cmd, pidfile) = with_daemon(&dir, SLEEPER, "sleep 30");
+        let started = Instant::now();
+        let limit = Some(Duration::from_secs(2));
+        let out = run_contained(cmd, limit, 1024, &Cancel::default(), |_| {}).unwrap();
+        let elapsed = started.elapsed();
+        let pid = read_pid(&pidfile);
+        assert!(dies(pid), "the daemon {pid} outlived the time limit");
+        assert_eq!(out.exit, Exit::TimedOut);
+        assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    }
+
+    #[test]
+    fn a_daemon_dies_on_cancel() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cmd, pidfile) = with_daemon(&dir, SLEEPER, "sleep 30");
+        let cancel = Cancel::default();
+        let remote = cancel.clone();
+        let watched = pidfile.clone();
+        thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while std::fs::metadata(&watched).map_or(true, |m| m.len() == 0)
+                && Instant::now() < deadline
+            {
+                thread::sleep(Duration::from_millis(10));
+            }
+            remote.cancel();
+        });
+        let started = Instant::now();
+        let out = run_contained(cmd, None, 1024, &cancel, |_| {}).unwrap();
+        let elapsed = started.elapsed();
+        let pid = read_pid(&pidfile);
+        assert!(dies(pid), "the daemon {pid} outlived the cancel");
+        assert_eq!(out.exit, Exit::Cancelled);
+        assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    }
+
+    #[test]
+    fn what_a_daemon_started_dies_too() {
+        let dir = tempfile::tempdir().unwrap();
+        // The daemon's own child, in the daemon's group and session, outlives the daemon's
+        // pipes: it is found only once the daemon is dead and it is handed to the reaper.
+        let daemon = "sleep 60 >/dev/null 2>&1 & echo $! > \"$DIR/child.pid\"; echo $$ > \"$PIDFILE\"; exec sleep 30";
+        let (cmd, pidfile) = with_daemon(&dir, daemon, "exit 0");
+        run_contained(cmd, None, 1024, &Cancel::default(), |_| {}).unwrap();
+        let (pid, child) = (read_pid(&pidfile), read_pid(&dir.path().join("child.pid")));
+        assert!(dies(child), "the daemon's child {child} outlived the run");
+        assert!(dies(pid), "the daemon {pid} outlived the run");
+    }
+
+    #[test]
+    fn a_pipe_held_by_an_escaped_process_does_not_hold_up_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cmd, pidfile) = with_daemon(&dir, SLEEPER, "echo done");
+        let started = Instant::now();
+        // Not contained: the daemon survives (as a build's sccache server would), and the run
+        // ends anyway, with the output written before the leader exited.
+        let out = run(cmd, None, 1024, &Cancel::default(), |_| {});
+        let elapsed = started.elapsed();
+        let pid = read_pid(&pidfile);
+        // SAFETY: kill(2) touches no memory; the daemon is ours to end.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        let out = out.unwrap();
+        assert!(
+            elapsed < Duration::from_secs(10),
+            "run waited {elapsed:?} for the daemon's pipes"
+        );
+        assert_eq!(out.stdout, b"done\n");
+    }
+
+    #[test]
+    fn a_contained_run_reports_output_exit_code_and_signal() {
+        let mut lines = Vec::new();
+        let out = run_contained(
+            sh("echo one; echo two >&2; echo three; exit 3"),
+            None,
+            1024,
+            &Cancel::default(),
+            |l| lines.push(String::from_utf8_lossy(l).into_owned()),
+        )
+        .unwrap();
+        assert_eq!(lines, ["one", "three"]);
+        assert_eq!(out.stderr, b"two\n");
+        assert!(matches!(out.exit, Exit::Finished(s) if s.code() == Some(3)));
+
+        use std::os::unix::process::ExitStatusExt;
+        let out = run_contained(sh("kill -TERM $$"), None, 1024, &Cancel::default(), |_| {});
+        let exit = out.unwrap().exit;
+        assert!(
+            matches!(exit, Exit::Finished(s) if s.signal() == Some(libc::SIGTERM)),
+            "{exit:?}"
+        );
+    }
+
+    #[test]
+    fn a_contained_command_that_cannot_start_is_an_error() {
+        let cmd = Command::new("/nonexistent/backlings-test-binary");
+        let err = run_contained(cmd, None, 1024, &Cancel::default(), |_| {}).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound, "{err}");
     }
 }

@@ -171,6 +171,56 @@ impl TempCourse {
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.cmd(args).output().unwrap())
     }
+
+    /// As `run`, but a run still going after `limit` is killed and fails the test.
+    pub fn run_within(&self, args: &[&str], limit: std::time::Duration) -> Run {
+        output_within(self.cmd(args), limit)
+    }
+}
+
+/// Runs `cmd` to its end; one still going after `limit` is killed and fails the test. Output
+/// goes through files, so nothing the command leaves behind can hold this up.
+pub fn output_within(mut cmd: Command, limit: std::time::Duration) -> Run {
+    let out = tempfile::tempfile().unwrap();
+    let err = tempfile::tempfile().unwrap();
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(out.try_clone().unwrap())
+        .stderr(err.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let read = |mut file: std::fs::File| {
+        use std::io::{Read, Seek};
+        let mut bytes = Vec::new();
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        file.read_to_end(&mut bytes).unwrap();
+        bytes
+    };
+    let (stdout, stderr) = (read(out), read(err));
+    let Some(status) = status else {
+        panic!(
+            "{cmd:?} still ran after {limit:?}; it printed:\n{}{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        );
+    };
+    Run(Output {
+        status,
+        stdout,
+        stderr,
+    })
 }
 
 /// What one run of the binary printed.

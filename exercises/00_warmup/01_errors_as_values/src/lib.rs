@@ -1,55 +1,42 @@
 //! # Errors as values
 //!
-//! A backend spends most of its life reading input that someone else wrote: config files,
-//! request bodies, rows from a database, replies from other services. Some of it will be
-//! wrong. In Rust a failure is not an exception that flies past the caller: it is a *value*,
-//! the `Err` half of a [`Result`], and the function's signature says so. The caller must look
-//! at it, and the `?` operator makes "give the error back to my own caller" a single character.
+//! A backend spends its life reading input that someone else wrote: config files, request
+//! bodies, replies from other services. Some of it is wrong. In Rust a failure is a *value*,
+//! the `Err` half of a [`Result`]: the signature says a function can fail, and the caller
+//! has to look.
 //!
-//! A good error type is an `enum` with one variant per way things can go wrong. The caller can
-//! `match` on it (a missing key is the operator's mistake; an unreadable disk is not), and the
-//! variants carry the context a human needs: *which* line, *which* key, *what* value. Two
-//! traits turn such a value into something the rest of the ecosystem understands:
+//! A good error type is an `enum` with one variant per way things go wrong, so that a caller
+//! can `match` on it instead of comparing message texts. Two traits make it an error the rest
+//! of the ecosystem understands:
 //!
 //! - [`std::fmt::Display`] is the message for humans: short, lowercase, no trailing period
-//!   ("line 3: unknown key `prot`").
-//! - [`std::error::Error`] marks the type as an error and, through [`Error::source`], links it
-//!   to the lower-level error that caused it. A logger or `main` can walk that chain and print
-//!   `line 2: invalid port: port is not a number: invalid digit found in string`. The Rust error
-//!   handling project group's rule of thumb: a wrapping error either returns its cause from
-//!   `source()` **or** includes the cause's message in its own `Display`, never both — or the
-//!   report repeats itself.
+//!   (`port is larger than 65535`).
+//! - [`std::error::Error`] marks the type as an error, and its [`Error::source`] returns the
+//!   lower-level error that caused this one, if there is one. A logger walks that chain and
+//!   prints `port is not a number: invalid digit found in string`. Each layer says its own
+//!   part once: the cause's text comes from `source()`, not repeated in `Display`.
 //!
-//! Finally, `impl From<LowLevel> for MyError` lets `?` convert errors on the way up: after
-//! `impl From<io::Error> for ConfigError`, a `line?` inside a function returning
-//! `Result<_, ConfigError>` wraps an I/O failure into `ConfigError::Io` by itself.
+//! Without this, a service that `unwrap()`s a bad port dies with `ParseIntError { kind:
+//! InvalidDigit }` and no word of what it was parsing.
 //!
-//! What goes wrong in production without this: a config loader that `unwrap()`s takes the
-//! whole service down with `called Result::unwrap() on an Err value: ParseIntError { kind:
-//! InvalidDigit }` and no hint of which file, line or key; an error type that is a bare
-//! `String` cannot be matched on, so callers end up comparing message texts.
+//! You write the error type of a port parser (its messages and its cause) and `parse_port`,
+//! which picks the variant. `text.parse::<u16>()` does the number; when it fails,
+//! [`ParseIntError::kind`] says why. The chapter's README has more background.
 //!
-//! Here you write a loader for a tiny `key = value` config file with two keys, `host` and
-//! `port`, and the error types that describe every way it can fail.
-//!
-//! Primary sources:
-//! - The Rust book, ch. 9.2 "Recoverable Errors with Result":
-//!   <https://doc.rust-lang.org/book/ch09-02-recoverable-errors-with-result.html>
-//! - `std::error::Error` (message style, `source`): <https://doc.rust-lang.org/std/error/trait.Error.html>
-//! - Error handling project group, "What the error handling project group is working towards"
-//!   (Display vs source): <https://blog.rust-lang.org/inside-rust/2021/07/01/What-the-error-handling-project-group-is-working-towards.html>
+//! Sources: the Rust book, ch. 9.2
+//! <https://doc.rust-lang.org/book/ch09-02-recoverable-errors-with-result.html>;
+//! `std::error::Error` <https://doc.rust-lang.org/std/error/trait.Error.html>
 
 use std::error::Error;
 use std::fmt;
-use std::io::{self, BufRead};
 use std::num::ParseIntError;
 
-/// Why a port number was rejected.
+/// Why a text is not a TCP port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortError {
     /// The text is empty. Message: `port is empty`
     Empty,
-    /// The text is not a whole number (letters, a minus sign, spaces...).
+    /// The text is not a whole number (letters, a sign, spaces...).
     /// Message: `port is not a number`; `source()` is the `ParseIntError`.
     NotANumber(ParseIntError),
     /// The number is larger than 65535. Message: `port is larger than 65535`
@@ -73,90 +60,8 @@ impl Error for PortError {
     }
 }
 
-/// Sorts a failed integer parse into the port error that explains it, so that `?` can do
-/// the conversion in [`parse_port`].
-impl From<ParseIntError> for PortError {
-    fn from(_err: ParseIntError) -> Self {
-        // TODO: return the variant that explains `err` (its `kind()` is a
-        // `std::num::IntErrorKind`): empty text, too large, anything else.
-        todo!("From<ParseIntError> for PortError: choose the variant from err.kind()")
-    }
-}
-
 /// Parses a TCP port: a whole number from 1 to 65535. The text is taken as it is (no trimming).
 pub fn parse_port(text: &str) -> Result<u16, PortError> {
     // TODO: return the port, or the PortError that says why the text is not one.
     todo!("parse_port({text:?})")
-}
-
-/// The loaded configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    pub host: String,
-    pub port: u16,
-}
-
-/// Everything that can go wrong while loading a config. Line numbers count from 1 and count
-/// every line of the input, comments and blank lines included.
-#[derive(Debug)]
-pub enum ConfigError {
-    /// Reading the input failed (including input that is not valid UTF-8).
-    /// Message: `cannot read config`; `source()` is the `io::Error`.
-    Io(io::Error),
-    /// A line that is not blank, not a comment and has no `=`.
-    /// Message: ``line 3: expected `key = value` ``
-    MissingEquals { line: usize },
-    /// A key other than `host` and `port`. Message: ``line 3: unknown key `prot` ``
-    UnknownKey { line: usize, key: String },
-    /// A key that was already set on an earlier line.
-    /// Message: ``line 5: key `port` is set twice``
-    DuplicateKey { line: usize, key: String },
-    /// A known key with nothing after the `=`. Message: ``line 2: key `host` has no value``
-    EmptyValue { line: usize, key: String },
-    /// The value of `port` is not a valid port.
-    /// Message: `line 2: invalid port`; `source()` is the [`PortError`].
-    InvalidPort { line: usize, source: PortError },
-    /// A required key never appeared. Message: ``missing key `port` ``
-    MissingKey(&'static str),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // TODO: replace this Debug text with the message documented on each variant.
-        write!(f, "{self:?}")
-    }
-}
-
-impl Error for ConfigError {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        // TODO: return the cause of `Io` and `InvalidPort`; the other variants have none.
-        todo!("ConfigError::source: the io::Error or PortError inside, None otherwise")
-    }
-}
-
-impl From<io::Error> for ConfigError {
-    fn from(_err: io::Error) -> Self {
-        // TODO: wrap the I/O error, so that `?` on a failed read gives a ConfigError.
-        todo!("From<io::Error> for ConfigError")
-    }
-}
-
-/// Loads a config from `input`.
-///
-/// The format, one entry per line:
-/// ```text
-/// # comments start with '#'
-/// host = 127.0.0.1
-/// port = 8080
-/// ```
-/// - blank lines and lines whose first non-blank character is `#` are skipped;
-/// - otherwise the line is split at its first `=`; key and value are trimmed of whitespace;
-/// - `host` and `port` are the only keys, each must appear exactly once, neither may be empty;
-/// - the first problem found is the one reported; missing keys are checked at the end of the
-///   input, `host` before `port`.
-pub fn load_config(input: impl BufRead) -> Result<Config, ConfigError> {
-    // TODO: read the input line by line, skip blanks and comments, split each entry into key
-    // and value, remember host and port, and return the first problem as a ConfigError.
-    let _lines = input.lines();
-    todo!("load_config")
 }

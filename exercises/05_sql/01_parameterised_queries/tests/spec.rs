@@ -22,6 +22,29 @@ fn table_exists(conn: &Connection) -> bool {
         == 1
 }
 
+/// What a learner who pasted a value into the SQL text needs to hear when a query fails.
+const PASTED: &str = "an odd value is still just data. If the error is about SQL syntax or \
+    statements, the value was pasted into the SQL text (format!) and its quotes, semicolons or \
+    dashes were read as SQL: bind it as a parameter (?1, :name) so the database never parses it";
+
+/// `find_by_name`, failing with the likely cause.
+#[track_caller]
+fn by_name(conn: &Connection, name: &str) -> Vec<User> {
+    match find_by_name(conn, name) {
+        Ok(users) => users,
+        Err(err) => panic!("find_by_name({name:?}) must work, got: {err}; {PASTED}"),
+    }
+}
+
+/// `insert_user` of a user without email, failing with the likely cause.
+#[track_caller]
+fn insert(conn: &Connection, name: &str) -> i64 {
+    match insert_user(conn, name, None) {
+        Ok(id) => id,
+        Err(err) => panic!("insert_user({name:?}, None) must work, got: {err}; {PASTED}"),
+    }
+}
+
 fn names(users: &[User]) -> Vec<&str> {
     users.iter().map(|u| u.name.as_str()).collect()
 }
@@ -193,12 +216,12 @@ fn a_tautology_in_a_lookup_finds_nothing() {
         "\" OR \"\"=\"",
         "1; SELECT * FROM users",
     ] {
-        let found = find_by_name(&conn, name)
-            .unwrap_or_else(|err| panic!("{name:?} is just an odd name, not an error: {err}"));
+        let found = by_name(&conn, name);
         assert!(
             found.is_empty(),
-            "no user is called {name:?}, so nothing is found; a query built with format!() \
-             would have returned {:?} (OWASP SQL Injection Prevention Cheat Sheet)",
+            "no user is called {name:?}, so nothing may be found, got {:?}: the name was run \
+             as SQL (injection). Bind it as a parameter instead of building the SQL with \
+             format! (OWASP SQL Injection Prevention Cheat Sheet)",
             names(&found)
         );
     }
@@ -209,12 +232,15 @@ fn a_tautology_in_a_lookup_finds_nothing() {
 fn a_drop_table_payload_is_stored_as_a_name() {
     let conn = sample();
     let payload = "'; DROP TABLE users; --";
-    let id = insert_user(&conn, payload, None)
-        .expect("the payload is an unusual name, and inserting it must work");
-    assert!(table_exists(&conn), "the users table is intact");
+    let id = insert(&conn, payload);
+    assert!(
+        table_exists(&conn),
+        "the users table is gone: the payload's `DROP TABLE` ran as SQL. Bind the name as a \
+         parameter instead of pasting it into the SQL text"
+    );
     assert_eq!(count_users(&conn), 5, "exactly one row was added");
     assert_eq!(
-        find_by_name(&conn, payload).unwrap(),
+        by_name(&conn, payload),
         [User {
             id,
             name: payload.into(),
@@ -229,20 +255,23 @@ fn bobby_tables_is_a_name() {
     let conn = sample();
     // xkcd 327, "Exploits of a Mom".
     let name = "Robert'); DROP TABLE Students;--";
-    insert_user(&conn, name, Some("bobby@example.com")).expect("Bobby can enrol");
-    assert_eq!(names(&find_by_name(&conn, name).unwrap()), [name]);
-    assert!(table_exists(&conn));
+    insert_user(&conn, name, Some("bobby@example.com"))
+        .unwrap_or_else(|err| panic!("Bobby can enrol, got: {err}; {PASTED}"));
+    assert_eq!(names(&by_name(&conn, name)), [name]);
+    assert!(table_exists(&conn), "the users table survives Bobby");
 }
 
 #[test]
 fn apostrophes_in_names_work() {
     let conn = open().unwrap();
     for name in ["O'Brien", "D'Angelo", "'", "''", "it's a 'quote'"] {
-        let id = insert_user(&conn, name, None).unwrap_or_else(|err| {
-            panic!("{name:?} is a perfectly good name; SQL built with format!() breaks on its quotes: {err}")
-        });
+        let id = insert(&conn, name);
         assert_eq!(find_by_id(&conn, id).unwrap().unwrap().name, name);
-        assert_eq!(names(&find_by_name(&conn, name).unwrap()), [name]);
+        assert_eq!(
+            names(&by_name(&conn, name)),
+            [name],
+            "{name:?} is a perfectly good name, found again by exact name"
+        );
     }
 }
 
@@ -267,8 +296,7 @@ fn any_text_round_trips_unchanged() {
         "/* not a comment */",
         long.as_str(),
     ] {
-        let id = insert_user(&conn, name, None)
-            .unwrap_or_else(|err| panic!("inserting {name:?} must work: {err}"));
+        let id = insert(&conn, name);
         let back = find_by_id(&conn, id)
             .unwrap()
             .expect("the user was just inserted");
@@ -279,7 +307,7 @@ fn any_text_round_trips_unchanged() {
              the SQL text fails"
         );
         assert_eq!(
-            names(&find_by_name(&conn, name).unwrap()),
+            names(&by_name(&conn, name)),
             [name],
             "and it is found again by exact name"
         );
@@ -290,9 +318,14 @@ fn any_text_round_trips_unchanged() {
 fn injection_through_an_update_changes_one_email_only() {
     let conn = sample();
     let evil = "x', name = 'hacked";
-    assert!(update_email(&conn, 1, Some(evil)).unwrap());
+    let changed = update_email(&conn, 1, Some(evil))
+        .unwrap_or_else(|err| panic!("update_email with {evil:?} must work, got: {err}; {PASTED}"));
+    assert!(changed, "user 1 exists, so it was changed");
     let ada = find_by_id(&conn, 1).unwrap().unwrap();
-    assert_eq!(ada.name, "ada", "the name is untouched");
+    assert_eq!(
+        ada.name, "ada",
+        "the email {evil:?} rewrote the name: it was run as SQL. Bind :email as a parameter"
+    );
     assert_eq!(
         ada.email.as_deref(),
         Some(evil),
@@ -379,10 +412,11 @@ fn search_with_an_injection_finds_nothing() {
         "a%' UNION SELECT 1, sql, 3 FROM sqlite_schema --",
     ] {
         let found = search_by_name(&conn, fragment)
-            .unwrap_or_else(|err| panic!("{fragment:?} is just search text: {err}"));
+            .unwrap_or_else(|err| panic!("{fragment:?} is just search text, got: {err}; {PASTED}"));
         assert!(
             found.is_empty(),
-            "no name contains {fragment:?}, got {:?}",
+            "no name contains {fragment:?}, got {:?}: the text was run as SQL. Bind it as a \
+             parameter and build the pattern in SQL ('%' || :fragment || '%') or in Rust",
             names(&found)
         );
     }

@@ -1,7 +1,7 @@
 //! # Parameterised queries: SQL injection is a solved problem
 //!
-//! A query that needs a value from the outside world — a name from a search box, an id from
-//! a URL — can be built in two ways. The wrong way pastes the value into the SQL text:
+//! A query that needs a value from the outside world (a name from a search box, an id from a
+//! URL) can be built in two ways. The wrong way pastes the value into the SQL text:
 //!
 //! ```text
 //! format!("SELECT * FROM users WHERE name = '{name}'")
@@ -10,9 +10,8 @@
 //! and then `name = x' OR '1'='1` turns the query into `... WHERE name = 'x' OR '1'='1'`, which
 //! returns every user. The value was meant to be *data*, but the database parsed it as *code*.
 //! That is **SQL injection**, for two decades at or near the top of the OWASP Top 10: it leaks
-//! tables, bypasses logins (`' OR 1=1 --` as a password), and destroys data. Escaping quotes by
-//! hand is the classic half-fix: it misses a case (backslashes, a NUL byte, a multi-byte
-//! character set) and one miss is enough.
+//! tables, bypasses logins and destroys data. Escaping quotes by hand is the classic half-fix:
+//! it misses one case, and one is enough.
 //!
 //! The right way is a **parameterised query** (a *prepared statement*): the SQL text is a
 //! constant with placeholders, and the values travel separately.
@@ -21,31 +20,27 @@
 //! SELECT id, name, email FROM users WHERE name = ?1
 //! ```
 //!
-//! SQLite compiles the text once, *before* it ever sees the value, so there is nothing a value
-//! can do to change the query's structure: `x' OR '1'='1` is simply a name that no user has.
-//! SQLite's placeholders are `?NNN` (numbered: `?1`, `?2`), `:name`, `@name` and `$name`
-//! (named); rusqlite binds them from `params![...]` or `named_params! { ":name": value }`. A
-//! placeholder stands for a *value* only — never for a table or column name, a keyword, or
-//! `ASC`/`DESC`; those must come from a fixed list in the code (OWASP: allow-list input
-//! validation).
+//! SQLite compiles the text *before* it ever sees the value, so no value can change the
+//! query's structure: `x' OR '1'='1` is simply a name that no user has. SQLite's placeholders
+//! are `?1`, `?2` (numbered) and `:name` (named); rusqlite binds them from `params![...]` or
+//! `named_params! { ":name": value }`. A placeholder stands for a *value* only, never for a
+//! table or column name or a keyword: those come from a fixed list in the code.
 //!
 //! Two more things about values in SQL:
 //!
-//! - **NULL is not a value but its absence.** `email = NULL` is never true, not even for rows
-//!   whose email is NULL: the comparison itself is NULL. Use `email IS NULL`. In Rust, a
-//!   nullable column is an `Option`: `None` binds as NULL and NULL reads back as `None`.
+//! - **NULL is the absence of a value.** `email = NULL` is never true, not even where the email
+//!   is NULL: use `email IS NULL`. In Rust a nullable column is an `Option`: `None` binds as
+//!   NULL and NULL reads back as `None`.
 //! - **`LIKE` has its own wildcards**, `%` (any run of characters) and `_` (any one character).
-//!   A search for `100%` must not match every name starting with `100`: escape the wildcards in
-//!   the user's text and tell SQLite which escape character you used (`ESCAPE '\'`). SQLite's
-//!   `LIKE` ignores case for ASCII letters only.
+//!   A search for `100%` must not match every name starting with `100`: escape the wildcards
+//!   in the user's text and name the escape character (`ESCAPE '\'`).
 //!
-//! Here you write the SQL (as constants: the text never changes, only the parameters do) and
-//! the functions that run it against a `users` table.
+//! Here you write the SQL (constants: the text never changes, only the parameters do) and the
+//! functions that run it against a `users` table. The chapter README has more on each point.
 //!
 //! Primary sources:
-//! - SQLite, "SQL Language Expressions", Parameters: <https://www.sqlite.org/lang_expr.html#varparam>
-//!   (and the `LIKE` operator: <https://www.sqlite.org/lang_expr.html#like>; NULL and `IS`:
-//!   <https://www.sqlite.org/lang_expr.html#isisnot>)
+//! - SQLite, parameters: <https://www.sqlite.org/lang_expr.html#varparam>; `LIKE`:
+//!   <https://www.sqlite.org/lang_expr.html#like>; `IS`: <https://www.sqlite.org/lang_expr.html#isisnot>
 //! - OWASP SQL Injection Prevention Cheat Sheet:
 //!   <https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html>
 //! - rusqlite: `Connection::execute`, `query_row`, `prepare`, `named_params!`:

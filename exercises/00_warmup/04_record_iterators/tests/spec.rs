@@ -1,5 +1,5 @@
-//! The specification of the access-log reader: `parse_line`, the lazy `Records` iterator, and
-//! the questions asked of a log.
+//! The specification of the access-log reader: the lazy `Records` iterator, and the questions
+//! asked of a log. (`parse_line` is given code; these tests use it to build records.)
 
 use record_iterators::{
     Record, Records, count_by_status, parse_line, server_error_ratio, top_paths, total_bytes,
@@ -10,9 +10,6 @@ use std::collections::BTreeMap;
 /// The example line of the Apache httpd documentation, "Common Log Format".
 const APACHE_CLF: &str =
     r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#;
-
-/// The example line of the Apache httpd documentation, "Combined Log Format".
-const APACHE_COMBINED: &str = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#;
 
 /// A small log: 12 good lines, 3 malformed ones, 2 blank ones. Addresses are from the
 /// documentation ranges of RFC 5737 and RFC 3849.
@@ -36,198 +33,6 @@ garbage
 
 fn records(log: &str) -> Vec<Record> {
     Records::new(log.lines()).collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// parse_line
-
-#[test]
-fn parses_the_apache_common_log_format_example() {
-    let record = parse_line(APACHE_CLF).expect("the Apache docs' CLF example is a valid line");
-    assert_eq!(
-        record,
-        Record {
-            client: "127.0.0.1".into(),
-            user: Some("frank".into()),
-            time: "10/Oct/2000:13:55:36 -0700".into(),
-            method: "GET".into(),
-            path: "/apache_pb.gif".into(),
-            protocol: "HTTP/1.0".into(),
-            status: 200,
-            bytes: Some(2326),
-        },
-        "Apache httpd docs, Common Log Format: host ident authuser [date] \"request\" status bytes"
-    );
-}
-
-#[test]
-fn parses_the_apache_combined_log_format_example() {
-    let record = parse_line(APACHE_COMBINED)
-        .expect("the Combined format appends \"referer\" \"user-agent\": they are ignored");
-    assert_eq!(
-        record,
-        parse_line(APACHE_CLF).unwrap(),
-        "the Combined example is the CLF example plus two ignored fields (note the user agent \
-         contains brackets and semicolons)"
-    );
-}
-
-#[test]
-fn dash_means_no_value() {
-    let record =
-        parse_line(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "HEAD / HTTP/1.1" 304 -"#)
-            .expect("a line with '-' for user and bytes is valid");
-    assert_eq!(record.user, None, "user '-' is an anonymous request: None");
-    assert_eq!(
-        record.bytes, None,
-        "bytes '-' means no body was sent (Apache writes '-' rather than 0): None"
-    );
-}
-
-#[test]
-fn zero_bytes_is_not_the_same_as_dash() {
-    let record = parse_line(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "GET / HTTP/1.1" 200 0"#)
-        .expect("a byte count of 0 is valid");
-    assert_eq!(record.bytes, Some(0));
-}
-
-#[test]
-fn parses_ipv6_clients_and_unicode() {
-    let record = parse_line(
-        r#"2001:db8::42 - józef [01/May/2024:12:00:00 +0000] "GET /café/☕ HTTP/1.1" 200 7"#,
-    )
-    .expect("IPv6 clients and non-ASCII text are valid");
-    assert_eq!(record.client, "2001:db8::42");
-    assert_eq!(record.user.as_deref(), Some("józef"));
-    assert_eq!(record.path, "/café/☕", "the path is kept as logged");
-}
-
-#[test]
-fn keeps_the_query_string_in_the_path() {
-    let record = parse_line(
-        r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "GET /search?q=rust&page=2 HTTP/1.1" 200 10"#,
-    )
-    .unwrap();
-    assert_eq!(
-        record.path, "/search?q=rust&page=2",
-        "parse_line keeps the target as logged"
-    );
-}
-
-#[test]
-fn rejects_an_empty_request() {
-    assert_eq!(
-        parse_line(r#"203.0.113.9 - - [01/May/2024:12:00:06 +0000] "-" 408 -"#),
-        None,
-        "Apache logs \"-\" when a client connected and sent no request (408 timeout): there \
-         is no method/path/protocol, so the line is malformed"
-    );
-}
-
-#[test]
-fn rejects_malformed_request_lines() {
-    for request in [
-        "GET /",
-        "GET",
-        "",
-        "GET / HTTP/1.1 extra",
-        "GET  / HTTP/1.1",
-        "GET /a b HTTP/1.1",
-    ] {
-        let line = format!(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "{request}" 200 1"#);
-        assert_eq!(
-            parse_line(&line),
-            None,
-            "the request line must be exactly `method path protocol`, three non-empty parts \
-             separated by single spaces: {request:?} is malformed"
-        );
-    }
-}
-
-#[test]
-fn rejects_bad_status_codes() {
-    for status in ["abc", "20", "2000", "099", "600", "-1", "+200", "", "2x0"] {
-        let line =
-            format!(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "GET / HTTP/1.1" {status} 1"#);
-        assert_eq!(
-            parse_line(&line),
-            None,
-            "a status code is three digits from 100 to 599 (RFC 9110 §15): {status:?} is \
-             malformed"
-        );
-    }
-}
-
-#[test]
-fn accepts_every_status_class() {
-    for status in [100_u16, 204, 301, 418, 599] {
-        let line =
-            format!(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "GET / HTTP/1.1" {status} 1"#);
-        assert_eq!(
-            parse_line(&line).map(|r| r.status),
-            Some(status),
-            "{status} is a valid status code"
-        );
-    }
-}
-
-#[test]
-fn rejects_bad_byte_counts() {
-    for bytes in ["12k", "-5", "+5", "1.5", "", "18446744073709551616", "--"] {
-        let line =
-            format!(r#"192.0.2.1 - - [01/May/2024:12:00:00 +0000] "GET / HTTP/1.1" 200 {bytes}"#);
-        assert_eq!(
-            parse_line(&line),
-            None,
-            "bytes is '-' or ASCII digits that fit in a u64: {bytes:?} is malformed"
-        );
-    }
-}
-
-#[test]
-fn rejects_truncated_and_garbled_lines() {
-    let full = APACHE_CLF;
-    for cut in [10, 20, 30, 50, 70, full.len() - 5] {
-        let line = &full[..cut];
-        assert_eq!(
-            parse_line(line),
-            None,
-            "a line cut off after {cut} bytes is malformed: {line:?}"
-        );
-    }
-    for line in [
-        "",
-        "garbage",
-        "   ",
-        r#"127.0.0.1 - frank 10/Oct/2000:13:55:36 -0700 "GET / HTTP/1.0" 200 2326"#,
-        r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] GET / HTTP/1.0 200 2326"#,
-        r#"127.0.0.1 - frank [] "GET / HTTP/1.0" 200 2326"#,
-        r#" - frank [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326"#,
-        r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200"#,
-        r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326x"#,
-    ] {
-        assert_eq!(parse_line(line), None, "{line:?} is not a CLF line");
-    }
-}
-
-#[test]
-fn never_panics_on_multibyte_text_anywhere() {
-    // Slicing a &str at a byte offset that is not a char boundary panics: a reader that
-    // indexes by position instead of splitting would crash on these.
-    for line in [
-        "é",
-        "日本語のログ行",
-        "192.0.2.1 - - [é",
-        "192.0.2.1 - - [01/May/2024] \"GET /é HTTP/1.1\" 2é0 1",
-        "192.0.2.1 - - [01/May/2024] \"GET /é HTTP/1.1\" 200 1é",
-        "☕ ☕ ☕ [☕] \"☕ ☕ ☕\" 200 1",
-    ] {
-        let _ = parse_line(line);
-    }
-    assert!(
-        parse_line("☕ ☕ ☕ [☕] \"☕ ☕ ☕\" 200 1").is_some(),
-        "nothing in the format restricts fields to ASCII, except status and bytes"
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,14 +62,22 @@ fn malformed_is_counted_as_the_iterator_goes() {
         0,
         "nothing is read before the first next()"
     );
-    assert!(recs.next().is_some());
+    assert!(
+        recs.next().is_some(),
+        "a malformed line does not end the log: next() skips it and keeps reading until a \
+         line parses"
+    );
     assert_eq!(
         recs.malformed(),
         1,
         "one bad line was skipped to find the first record"
     );
-    assert!(recs.next().is_some());
-    assert_eq!(recs.malformed(), 2);
+    assert!(recs.next().is_some(), "the second record is the last line");
+    assert_eq!(
+        recs.malformed(),
+        2,
+        "\"more garbage\" was skipped and counted; the blank line was skipped, not counted"
+    );
     assert!(recs.next().is_none());
     assert_eq!(
         recs.malformed(),
@@ -320,7 +133,7 @@ fn records_reads_only_as_far_as_it_needs() {
 
 #[test]
 fn records_streams_a_large_log() {
-    let lines = (0..200_000).map(|i| {
+    let lines = (0..50_000).map(|i| {
         if i % 1000 == 999 {
             "corrupted".to_string()
         } else {
@@ -335,10 +148,10 @@ fn records_streams_a_large_log() {
     let counts = count_by_status(recs.by_ref());
     assert_eq!(
         counts.get(&200),
-        Some(&199_800),
-        "200,000 lines, one in a thousand corrupted"
+        Some(&49_950),
+        "50,000 lines, one in a thousand corrupted"
     );
-    assert_eq!(recs.malformed(), 200);
+    assert_eq!(recs.malformed(), 50);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,4 +274,14 @@ fn server_error_ratio_bounds() {
     err.status = 502;
     assert_eq!(server_error_ratio(vec![ok.clone(), ok.clone()]), Some(0.0));
     assert_eq!(server_error_ratio(vec![err.clone(), err]), Some(1.0));
+    for (status, is_5xx) in [(499, false), (500, true), (599, true)] {
+        let mut record = ok.clone();
+        record.status = status;
+        assert_eq!(
+            server_error_ratio(vec![record, ok.clone()]),
+            Some(if is_5xx { 0.5 } else { 0.0 }),
+            "5xx means 500 to 599: status {status} is {}a server error",
+            if is_5xx { "" } else { "not " }
+        );
+    }
 }

@@ -1,11 +1,10 @@
-//! # A TCP server: one thread per client
+//! # A TCP line server, step 1: serve one client
 //!
-//! Every backend service starts the same way: it opens a listening TCP socket, accepts
-//! connections, and talks to each client over its own byte stream. TCP (RFC 9293) gives you a
-//! reliable, ordered stream of bytes in each direction. It does not give you messages, so this
-//! server speaks a line protocol: a request is one line, ended by `\n`, and so is each reply.
-//! The ancestor of this server is the Echo Protocol, RFC 862
-//! (<https://www.rfc-editor.org/rfc/rfc862>), which simply sends back whatever it receives.
+//! Every backend service starts the same way: it accepts a TCP connection and talks to the
+//! client over a byte stream. TCP (RFC 9293) gives you a reliable, ordered stream of bytes in
+//! each direction. It does not give you messages, so this server speaks a line protocol: a
+//! request is one line, ended by `\n`, and so is each reply. Its ancestor is the Echo Protocol,
+//! RFC 862 (<https://www.rfc-editor.org/rfc/rfc862>), which sends back whatever it receives.
 //!
 //! The protocol, one reply line per request line (a `\r` before the `\n` is ignored):
 //!
@@ -16,30 +15,21 @@
 //! | any other line           | the line itself (echo)                           |
 //! | bytes that are not UTF-8 | `ERR invalid UTF-8` (the connection stays open)  |
 //!
-//! Three things separate a server that works on your laptop from one that survives production:
+//! What separates a server that works on your laptop from one that survives production is
+//! what it does with clients that misbehave. Bytes arrive in pieces: one read may return half
+//! a line, or three lines. Clients send bytes that are not text, disconnect in the middle of a
+//! line, reset the connection. Each of these ends *that* client's conversation, quietly: no
+//! panic, no reply to half a request.
 //!
-//! - **Port 0.** Binding `127.0.0.1:0` asks the OS for any free port; the server reports which
-//!   one it got (`TcpListener::local_addr`). Tests, and many services on one machine, never
-//!   fight over a fixed port.
-//! - **Concurrency.** `accept` hands you one connection at a time. If you serve it on the
-//!   accepting thread, the second client waits until the first one leaves, and one slow client
-//!   (a phone on a bad network, or an attacker sending a byte a minute) stalls everyone. Here
-//!   each client gets its own thread. Threads cost memory, so real servers cap them or use
-//!   async I/O (chapter 12), but the idea stays the same: no client may block another.
-//! - **Clients misbehave.** They disconnect in the middle of a line, reset the connection, send
-//!   bytes that are not text. A client's error ends that client's connection, never the server.
+//! This step serves one connection that the test accepted for you. The next step
+//! (`tcp_server`) binds the port, serves many clients at once and shuts down.
 //!
-//! Shutting down: `accept` blocks, so a flag alone does not stop the accept loop; something
-//! has to wake it up. Once `shutdown` returns, the listening socket is closed and new
-//! connections are refused. Clients that are already connected keep their connections until
-//! they leave (chapter 12 drains them instead).
-//!
-//! References: `std::net::TcpListener`
-//! (<https://doc.rust-lang.org/std/net/struct.TcpListener.html>); RFC 9293 §3.5, opening and
-//! closing a connection (<https://www.rfc-editor.org/rfc/rfc9293#section-3.5>).
+//! References: `std::net::TcpStream`
+//! (<https://doc.rust-lang.org/std/net/struct.TcpStream.html>); `BufRead::read_until`
+//! (<https://doc.rust-lang.org/std/io/trait.BufRead.html#method.read_until>).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::TcpStream;
 
 /// What the server does with one request line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,33 +47,11 @@ pub fn respond(line: &str) -> Response {
     todo!("respond to {line:?}")
 }
 
-/// A running server. Stop it with [`Server::shutdown`].
-pub struct Server {
-    // TODO: the fields you need: the bound address, and whatever lets `shutdown` stop the
-    // accepting thread and wait for it.
-}
-
-/// Binds `127.0.0.1:0`, starts accepting connections on a background thread, and returns at
-/// once.
-pub fn start() -> io::Result<Server> {
-    // TODO: bind, remember the address, and spawn the accept loop. The loop serves each
-    // client on a thread of its own: read lines, answer each with `respond`, and end quietly
-    // when the client leaves or misbehaves.
-    todo!("start the server")
-}
-
-impl Server {
-    /// The address the server listens on: 127.0.0.1 and the port the OS picked.
-    pub fn local_addr(&self) -> SocketAddr {
-        // TODO: return the address `start` bound.
-        todo!("the server's address")
-    }
-
-    /// Stops accepting connections and closes the listening socket before returning.
-    /// Connections already accepted are served until their clients leave.
-    pub fn shutdown(self) {
-        // TODO: tell the accept loop to stop, wake it up (it is blocked in `accept`), and wait
-        // for its thread to end.
-        todo!("shut the server down")
-    }
+/// Serves one client until it quits or leaves: reads request lines, writes one reply line for
+/// each. Returns `Ok(())` when the client quits or closes the connection (even in the middle of
+/// a line, which gets no reply), and the error when reading or writing fails.
+pub fn serve_client(stream: TcpStream) -> io::Result<()> {
+    // TODO: read the stream line by line as bytes (they may not be UTF-8), strip the line
+    // ending, answer with `respond`, and return when the client is gone.
+    todo!("serve {stream:?}")
 }

@@ -1,78 +1,37 @@
-//! The specification of the line server. Every test talks to a real server over real sockets
-//! (std's TcpStream as the client), and every read has a timeout, so a server that never answers
-//! fails the test in a couple of seconds instead of hanging it.
+//! The specification of step 1. Each test accepts one real connection, hands the server's end
+//! to `serve_client` on a thread of its own, and talks to it from the client's end, with a time
+//! limit on every read, so that a server that never answers fails in seconds instead of hanging.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::sync::Mutex;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::Duration;
 
-use tcp_echo::{Response, Server, respond, start};
+use tcp_echo::{Response, respond, serve_client};
 use testkit::tcp::{self, TIMEOUT};
 
-/// The server under test. When a test ends, the server is shut down on a thread of its own, so
-/// that no test can hang on a server that does not stop; the tests of `shutdown` call it
-/// explicitly, with a time limit.
-struct TestServer {
-    server: Option<Server>,
-    addr: SocketAddr,
-}
-
-/// Held while a test binds a server, and by the test that checks a closed port stays closed:
-/// otherwise another test running in parallel could be given that very port in between.
-static BINDING: Mutex<()> = Mutex::new(());
-
-impl TestServer {
-    fn start() -> TestServer {
-        let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
-        let server = start().expect("start() must bind 127.0.0.1:0 and return the running server");
-        let addr = server.local_addr();
-        TestServer {
-            server: Some(server),
-            addr,
-        }
-    }
-
-    fn connect(&self) -> Client {
-        Client::connect(self.addr)
-    }
-
-    fn shutdown(mut self) {
-        let server = self.server.take().expect("the server is running");
-        assert!(
-            testkit::within(TIMEOUT, move || server.shutdown()).is_ok(),
-            "shutdown() must return within {TIMEOUT:?}, even with clients connected and idle: \
-             wake the accept loop (it is blocked in accept) and do not wait for the clients \
-             (a server that serves clients on the accepting thread cannot)"
-        );
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            thread::spawn(move || server.shutdown());
-        }
-    }
-}
-
-/// A test client: a TcpStream with connect, read and write timeouts, read line by line.
+/// The client's end of a connection served by `serve_client`, and how that call ended.
 struct Client {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
+    served: Receiver<std::io::Result<()>>,
+}
+
+fn connect() -> Client {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let writer = tcp::connect(listener.local_addr().unwrap());
+    let (stream, _) = listener.accept().unwrap();
+    let (tx, served) = mpsc::channel();
+    thread::spawn(move || tx.send(serve_client(stream)));
+    Client {
+        reader: BufReader::new(writer.try_clone().unwrap()),
+        writer,
+        served,
+    }
 }
 
 impl Client {
-    fn connect(addr: SocketAddr) -> Client {
-        // Small writes go out at once, so that a test can split a line into pieces.
-        let stream = tcp::connect(addr);
-        Client {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-        }
-    }
-
     fn send(&mut self, bytes: &[u8]) {
         self.writer
             .write_all(bytes)
@@ -86,8 +45,8 @@ impl Client {
             Ok(0) => panic!("the server closed the connection instead of replying"),
             Ok(_) => line,
             Err(e) if tcp::is_timeout(&e) => panic!(
-                "no reply within {TIMEOUT:?} (is the server busy with another client, or \
-                 waiting for more input? got so far: {line:?})"
+                "no reply within {TIMEOUT:?} (is the server waiting for more input? got so \
+                 far: {line:?})"
             ),
             Err(e) => panic!("reading the reply failed: {e}"),
         }
@@ -99,91 +58,19 @@ impl Client {
         self.read_line()
     }
 
-    /// Whether the server has closed the connection (read returns end of stream).
-    fn is_closed_by_server(&mut self) -> bool {
-        let mut rest = Vec::new();
-        match self.reader.read_to_end(&mut rest) {
-            Ok(_) => rest.is_empty(),
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => true,
-            Err(_) => false,
-        }
+    /// How `serve_client` ended; fails the test if it is still running.
+    #[track_caller]
+    fn outcome(&self, why: &str) -> std::io::Result<()> {
+        self.served
+            .recv_timeout(TIMEOUT)
+            .unwrap_or_else(|_| panic!("serve_client did not return within {TIMEOUT:?}: {why}"))
     }
-}
-
-#[test]
-fn listens_on_an_ephemeral_port_on_localhost() {
-    let server = TestServer::start();
-    let addr = server.addr;
-    assert_eq!(
-        addr.ip(),
-        Ipv4Addr::LOCALHOST,
-        "the server binds 127.0.0.1, reachable only from this machine"
-    );
-    assert_ne!(
-        addr.port(),
-        0,
-        "local_addr() must report the port the OS picked for :0, not 0 itself"
-    );
-    TcpStream::connect(addr).expect("the server must be listening when start() returns");
 }
 
 #[test]
 fn echoes_a_line() {
-    let server = TestServer::start();
-    let mut client = server.connect();
-    assert_eq!(
-        client.ask("hello"),
-        "hello\n",
-        "a plain line comes back unchanged"
-    );
-}
-
-#[test]
-fn answers_every_line_in_order_on_one_connection() {
-    let server = TestServer::start();
-    let mut client = server.connect();
-    client.send(b"one\ntwo\nUPPER three\n");
-    for expected in ["one\n", "two\n", "THREE\n"] {
-        assert_eq!(
-            client.read_line(),
-            expected,
-            "three lines sent in one write get three replies, in order: TCP is a byte stream, \
-             so one read may return several lines"
-        );
-    }
-    assert_eq!(
-        client.ask("four"),
-        "four\n",
-        "and the connection stays open"
-    );
-}
-
-#[test]
-fn a_line_may_arrive_in_pieces() {
-    let server = TestServer::start();
-    let mut client = server.connect();
-    client.send(b"hel");
-    thread::sleep(Duration::from_millis(20));
-    client.send(b"lo wor");
-    thread::sleep(Duration::from_millis(20));
-    client.send(b"ld\n");
-    assert_eq!(
-        client.read_line(),
-        "hello world\n",
-        "a line sent in three writes is still one line: answer it when the '\\n' arrives"
-    );
-}
-
-#[test]
-fn upper_replies_with_the_text_in_uppercase() {
-    let server = TestServer::start();
-    let mut client = server.connect();
-    assert_eq!(client.ask("UPPER hello, world"), "HELLO, WORLD\n");
-    assert_eq!(
-        client.ask("UPPER grüße"),
-        "GRÜSSE\n",
-        "uppercasing is Unicode-aware: str::to_uppercase turns ß into SS"
-    );
+    let mut client = connect();
+    assert_eq!(client.ask("hello"), "hello\n", "a plain line comes back");
 }
 
 #[test]
@@ -208,9 +95,54 @@ fn commands_are_exact_and_case_sensitive() {
 }
 
 #[test]
+fn upper_replies_with_the_text_in_uppercase() {
+    let mut client = connect();
+    assert_eq!(client.ask("UPPER hello, world"), "HELLO, WORLD\n");
+    assert_eq!(
+        client.ask("UPPER grüße"),
+        "GRÜSSE\n",
+        "uppercasing is Unicode-aware: str::to_uppercase turns ß into SS"
+    );
+}
+
+#[test]
+fn answers_every_line_in_order() {
+    let mut client = connect();
+    client.send(b"one\ntwo\nUPPER three\n");
+    for expected in ["one\n", "two\n", "THREE\n"] {
+        assert_eq!(
+            client.read_line(),
+            expected,
+            "three lines sent in one write get three replies, in order: TCP is a byte stream, \
+             so one read may return several lines"
+        );
+    }
+    assert_eq!(
+        client.ask("four"),
+        "four\n",
+        "and the connection stays open"
+    );
+}
+
+#[test]
+fn a_line_may_arrive_in_pieces() {
+    let mut client = connect();
+    // Each piece is answered by nothing until the '\n': the server must keep what it read.
+    for piece in [&b"hel"[..], b"lo wor", b"ld"] {
+        client.send(piece);
+        thread::sleep(Duration::from_millis(5));
+    }
+    client.send(b"\n");
+    assert_eq!(
+        client.read_line(),
+        "hello world\n",
+        "a line sent in pieces is still one line: answer it when the '\\n' arrives"
+    );
+}
+
+#[test]
 fn an_empty_line_gets_an_empty_reply() {
-    let server = TestServer::start();
-    let mut client = server.connect();
+    let mut client = connect();
     assert_eq!(
         client.ask(""),
         "\n",
@@ -220,8 +152,7 @@ fn an_empty_line_gets_an_empty_reply() {
 
 #[test]
 fn crlf_line_endings_are_accepted() {
-    let server = TestServer::start();
-    let mut client = server.connect();
+    let mut client = connect();
     client.send(b"hello\r\n");
     assert_eq!(
         client.read_line(),
@@ -229,6 +160,7 @@ fn crlf_line_endings_are_accepted() {
         "a \\r before the \\n is part of the line ending (telnet and many clients send \
          CRLF), not of the line"
     );
+    assert_eq!(client.ask("a\rb"), "a\rb\n", "a \\r inside a line is kept");
     client.send(b"QUIT\r\n");
     assert_eq!(
         client.read_line(),
@@ -239,19 +171,25 @@ fn crlf_line_endings_are_accepted() {
 
 #[test]
 fn quit_says_bye_and_closes_the_connection() {
-    let server = TestServer::start();
-    let mut client = server.connect();
+    let mut client = connect();
     assert_eq!(client.ask("QUIT"), "BYE\n");
+    let outcome = client.outcome("after QUIT and BYE, the conversation is over");
     assert!(
-        client.is_closed_by_server(),
-        "after BYE the server closes the connection (the client reads end of stream)"
+        outcome.is_ok(),
+        "QUIT is a normal end: Ok(()), not {outcome:?}"
+    );
+    let mut rest = Vec::new();
+    let _ = client.reader.read_to_end(&mut rest);
+    assert_eq!(
+        String::from_utf8_lossy(&rest),
+        "",
+        "after BYE the server closes the connection: the client reads end of stream"
     );
 }
 
 #[test]
 fn invalid_utf8_gets_an_error_reply_and_the_connection_stays_open() {
-    let server = TestServer::start();
-    let mut client = server.connect();
+    let mut client = connect();
     client.send(b"caf\xe9\n");
     assert_eq!(
         client.read_line(),
@@ -263,108 +201,36 @@ fn invalid_utf8_gets_an_error_reply_and_the_connection_stays_open() {
 }
 
 #[test]
-fn serves_several_clients_at_once() {
-    let server = TestServer::start();
-    let mut clients: Vec<Client> = (0..5).map(|_| server.connect()).collect();
-    // The last client to connect speaks first: a server that serves one client at a time
-    // (until it leaves) never gets to it.
-    for (i, client) in clients.iter_mut().enumerate().rev() {
-        assert_eq!(
-            client.ask(&format!("client {i}")),
-            format!("client {i}\n"),
-            "client {i} must be served while the other clients are still connected: one \
-             thread per client"
-        );
-    }
-}
-
-#[test]
-fn a_slow_client_does_not_block_the_others() {
-    let server = TestServer::start();
-    let mut slow = server.connect();
-    slow.send(b"I am sending this line very slo");
-    let mut fast = server.connect();
-    assert_eq!(
-        fast.ask("hello"),
-        "hello\n",
-        "a client in the middle of a line must not stop the server from serving others"
-    );
-    slow.send(b"wly\n");
-    assert_eq!(slow.read_line(), "I am sending this line very slowly\n");
-}
-
-#[test]
-fn many_clients_talking_at_once_get_their_own_replies() {
-    let server = TestServer::start();
-    let addr = server.addr;
-    let workers: Vec<_> = (0..8)
-        .map(|c| {
-            thread::spawn(move || {
-                let mut client = Client::connect(addr);
-                for l in 0..25 {
-                    let line = format!("client {c} line {l}");
-                    assert_eq!(
-                        client.ask(&line),
-                        format!("{line}\n"),
-                        "replies must not mix"
-                    );
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker
-            .join()
-            .expect("a client thread failed (see its message above)");
-    }
-}
-
-#[test]
-fn clients_that_disconnect_mid_line_do_not_stop_the_server() {
-    let server = TestServer::start();
-    let addr = server.addr;
-    {
-        let mut rude = Client::connect(addr);
-        rude.send(b"half a li");
-    } // dropped: the connection closes in the middle of a line
-    {
-        let _silent = Client::connect(addr);
-    } // connects and leaves without a byte
-    {
-        let mut quitter = Client::connect(addr);
-        quitter.send(b"a full line\nand half");
-        quitter.writer.shutdown(std::net::Shutdown::Both).unwrap();
-    }
-    let mut polite = Client::connect(addr);
-    assert_eq!(
-        polite.ask("anyone there?"),
-        "anyone there?\n",
-        "clients that vanish (mid-line, silently, with unread replies) end their own \
-         connection, never the server"
-    );
-}
-
-#[test]
-fn shutdown_closes_the_listening_socket() {
-    let server = TestServer::start();
-    let addr = server.addr;
-    let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
-    server.shutdown();
+fn a_client_that_closes_its_end_ends_the_conversation() {
+    let client = connect();
+    client.writer.shutdown(Shutdown::Write).unwrap();
+    let outcome = client.outcome("a read of 0 bytes means the client has gone");
     assert!(
-        TcpStream::connect_timeout(&addr, TIMEOUT).is_err(),
-        "after shutdown() returns, nothing listens on {addr}: new connections are refused"
+        outcome.is_ok(),
+        "a client leaving is a normal end: Ok(()), not {outcome:?}"
     );
 }
 
 #[test]
-fn shutdown_returns_promptly_and_leaves_connected_clients_alone() {
-    let server = TestServer::start();
-    let mut client = server.connect();
-    assert_eq!(client.ask("before"), "before\n");
-    server.shutdown();
+fn half_a_line_then_a_close_gets_no_reply() {
+    let mut client = connect();
+    client.send(b"a full line\nand half a li");
+    client.writer.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(client.read_line(), "a full line\n");
+    let outcome = client.outcome("the client closed its end in the middle of a line");
+    assert!(
+        outcome.is_ok(),
+        "a client leaving is a normal end: Ok(()), not {outcome:?}"
+    );
+    let mut rest = Vec::new();
+    match client.reader.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("reading what came after the full line failed: {e}"),
+    }
     assert_eq!(
-        client.ask("after"),
-        "after\n",
-        "a client connected before shutdown keeps being served until it leaves"
+        String::from_utf8_lossy(&rest),
+        "",
+        "half a request gets no answer: it was never finished"
     );
 }

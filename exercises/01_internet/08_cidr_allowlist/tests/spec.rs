@@ -142,6 +142,37 @@ fn rejects_malformed_prefix_lengths() {
 }
 
 #[test]
+fn a_prefix_length_has_one_spelling_without_leading_zeros() {
+    for s in [
+        "10.0.0.0/010",
+        "10.0.0.0/08",
+        "10.0.0.0/00",
+        "2001:db8::/032",
+        "::/000",
+    ] {
+        assert_eq!(
+            s.parse::<Cidr>(),
+            Err(CidrError::InvalidPrefix),
+            "{s:?}: a leading zero is rejected in the prefix as in the address (010.0.0.1): \
+             glibc's inet_net_pton and Python read /010 as decimal 10, but a reader who knows \
+             that 010. is octal in an address cannot be sure, and an allow-list takes one \
+             spelling only"
+        );
+    }
+    assert_eq!(
+        cidr("0.0.0.0/0").prefix_len(),
+        0,
+        "/0 itself is the one spelling of zero"
+    );
+    assert_eq!(cidr("10.0.0.0/10").prefix_len(), 10);
+    assert_eq!(
+        cidr("2001:db8::/100").prefix_len(),
+        100,
+        "three digits, no leading zero"
+    );
+}
+
+#[test]
 fn rejects_malformed_addresses() {
     for (s, why) in [
         (
@@ -275,6 +306,37 @@ fn prefixes_that_do_not_end_on_a_byte_boundary() {
     assert!(
         !block.contains(ip("2001:db8:0:cd40::")),
         "the first after the /60"
+    );
+}
+
+#[test]
+fn a_one_bit_prefix_splits_the_address_space_in_two() {
+    let low = cidr("::/1");
+    assert!(
+        low.contains(ip("7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")),
+        "the last of ::/1"
+    );
+    assert!(
+        !low.contains(ip("8000::")),
+        "8000:: has the top bit of 128 set, so it is not in ::/1: the mask of /1 is that top \
+         bit alone (a mask built from 64-bit halves, or shifted the wrong way, loses it)"
+    );
+    let high = cidr("8000::/1");
+    assert!(high.contains(ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")));
+    assert!(
+        !high.contains(ip("::1")),
+        "::1 is in the low half, not in 8000::/1"
+    );
+    assert_eq!(
+        "::1/1".parse::<Cidr>(),
+        Err(CidrError::HostBitsSet),
+        "::1 has a bit set after the first: not a /1 network"
+    );
+    let low4 = cidr("0.0.0.0/1");
+    assert!(low4.contains(ip("127.255.255.255")));
+    assert!(
+        !low4.contains(ip("128.0.0.0")),
+        "128.0.0.0 is the top bit of 32 alone"
     );
 }
 

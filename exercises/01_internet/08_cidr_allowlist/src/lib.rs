@@ -1,9 +1,8 @@
 //! # IP allow-lists with CIDR prefixes
 //!
 //! Admin endpoints reachable only from the office network, webhooks accepted only from the
-//! provider's published ranges, metrics scraped only from the monitoring subnet, an outbound
-//! HTTP client that must never call private addresses (SSRF): all of these are a list of
-//! address blocks and the question "is this address in one of them?".
+//! provider's ranges, an outbound client that must never call private addresses (SSRF): all
+//! of these are a list of address blocks and the question "is this address in one of them?".
 //!
 //! A block is written in CIDR prefix notation, `address/length` (RFC 4632 §3.1,
 //! <https://www.rfc-editor.org/rfc/rfc4632#section-3.1>; RFC 4291 §2.3 for IPv6,
@@ -17,25 +16,22 @@
 //! this parser is strict:
 //!
 //! - **Host bits must be zero.** In `10.0.0.1/8` the bits after the prefix are not zero. Some
-//!   libraries silently mask them (giving 10.0.0.0/8); but whoever wrote it may have meant the
-//!   single host 10.0.0.1/32, and masking would quietly open the list to 16 million addresses.
-//!   So it is rejected with [`CidrError::HostBitsSet`]. (RFC 4291 §2.3 does let you write an
-//!   interface's address with its subnet's length, `2001:db8:0:cd30:123:4567:89ab:cdef/60`;
-//!   but an allow-list entry names a block, and as a block RFC 4291 §2.3 calls
-//!   `2001:0DB8::CD30/60` *not* a legal spelling of 2001:db8:0:cd30::/60.)
+//!   libraries silently mask them; but whoever wrote it may have meant the host 10.0.0.1/32,
+//!   and masking would open the list to 16 million addresses: [`CidrError::HostBitsSet`]
+//!   (RFC 4291 §2.3 calls `2001:0DB8::CD30/60` *not* a legal spelling of 2001:db8:0:cd30::/60).
 //! - **One spelling of an address.** The address is parsed as std parses it: dotted decimal
 //!   with exactly four parts and no leading zeros. `010.0.0.1` is rejected, because inet_aton
-//!   and many tools read `010` as octal 8 (that disagreement was CVE-2021-29921 in Python's
-//!   ipaddress module). The prefix length is ASCII digits only (no `+`, no spaces) and at most
-//!   32 or 128. An address without `/length` is a single host (/32 or /128).
+//!   and many tools read `010` as octal 8 (CVE-2021-29921). The prefix length is a decimal number (RFC 4632 §3.1) in its one
+//!   spelling: ASCII digits, no `+`, no spaces, no leading zero (`/010` is rejected like the
+//!   address `010.0.0.1`, although the tools that accept it read it as 10), at most 32 or 128.
+//!   An address without `/length` is a single host (/32 or /128).
 //! - **IPv4-mapped IPv6 addresses are IPv4.** A dual-stack server (one IPv6 socket that also
 //!   accepts IPv4) sees an IPv4 client 192.0.2.7 as `::ffff:192.0.2.7` (RFC 4291 §2.5.5.2).
 //!   Compared as IPv6, that client would match none of the IPv4 entries: the list would deny
 //!   legitimate clients, and a *deny*-list would be bypassed. So addresses in ::ffff:0:0/96 are
 //!   turned into the IPv4 address they carry, both when checking an address and when parsing
-//!   an entry (`::ffff:10.0.0.0/104` is the entry 10.0.0.0/8). The deprecated IPv4-compatible
-//!   form `::a.b.c.d` (§2.5.5.1) is *not* IPv4: it is an ordinary IPv6 address.
-//!   (`Ipv6Addr::to_ipv4` converts both forms; `to_ipv4_mapped` only the mapped one.)
+//!   an entry (`::ffff:10.0.0.0/104` is the entry 10.0.0.0/8). The deprecated form `::a.b.c.d`
+//!   (§2.5.5.1) is an ordinary IPv6 address (`Ipv6Addr::to_ipv4_mapped`, not `to_ipv4`).
 //! - An IPv4 address never matches an IPv6 entry and the other way round, and an empty list
 //!   allows nothing: when in doubt, deny.
 
@@ -48,7 +44,8 @@ use std::str::FromStr;
 pub enum CidrError {
     /// The part before the `/` is not an IPv4 or IPv6 address as std parses it.
     InvalidAddress,
-    /// The part after the `/` is not ASCII digits, or is longer than 32 (IPv4) or 128 (IPv6).
+    /// The part after the `/` is not a decimal number without leading zeros, or is longer than
+    /// 32 (IPv4) or 128 (IPv6).
     InvalidPrefix,
     /// The address has one-bits after the prefix length.
     HostBitsSet,

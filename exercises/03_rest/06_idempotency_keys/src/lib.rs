@@ -7,7 +7,7 @@
 //! and `PATCH` are not.
 //!
 //! The `Idempotency-Key` request header makes them safe to retry. The client generates a
-//! unique key (a UUID) per *operation* and sends it with every attempt of that operation:
+//! unique key per *operation* and sends it with every attempt of that operation:
 //!
 //! ```text
 //! POST /payments
@@ -16,171 +16,42 @@
 //!
 //! The server remembers each key with the response it produced. When the same key comes back:
 //!
-//! - with the same request, and the first attempt has finished → replay the stored response;
-//!   the work is NOT done again (one payment, however many retries);
+//! - with the same request → replay the stored response; the work is NOT done again (one
+//!   payment, however many retries);
 //! - with a different request (another body, another path) → `422`: the client has a bug,
-//!   reusing a key for a different operation, and replaying would answer the wrong question;
-//! - while the first attempt is still running → `409 Conflict`: do not start the work a second
-//!   time, and do not block the caller until the first finishes;
+//!   reusing a key for another operation, and a replay would answer the wrong question;
 //! - without any key, where one is required → `400 Bad Request`.
 //!
 //! Keys are not kept forever: they expire after a published time to live (Stripe keeps them
-//! 24 hours), after which the key is forgotten and may be used again.
-//!
-//! The hard part is concurrency. Two retries can arrive at the same moment on two threads.
-//! "Look up the key; if absent, do the work; then store the response" lets both threads see
-//! "absent" and both do the work. Claim the key *atomically* — check and mark it in flight in
-//! one critical section — and do the work *outside* the lock, so other keys are not held up.
-//! And if the work fails hard (a panic), release the claim, or the key stays "in flight"
-//! forever and every retry gets 409.
+//! 24 hours), after which the key is forgotten and may be used again — and forgotten means
+//! removed, or the store grows until the server runs out of memory.
 //!
 //! The header's value is a Structured Field *String* (RFC 9651 §3.3.3): in double quotes,
 //! printable ASCII only, with `\"` and `\\` as the only escapes.
 //!
+//! Two requests with one key may arrive at once, on two threads. In this exercise the layer
+//! holds its lock for the whole request, work included: correct, because nobody can see the
+//! key half-handled, but every other key waits too. The next exercise,
+//! `concurrent_idempotency`, lets the work run outside the lock.
+//!
 //! Primary sources: The Idempotency-Key HTTP Header Field,
 //! <https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/> (sections
-//! "Idempotency Enforcement Scenarios" and "Error Scenarios"); RFC 9110 §9.2.2,
-//! <https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2>; RFC 9651 §3.3.3 and §4.2.5,
+//! "Idempotency Enforcement Scenarios" and "Error Scenarios"); RFC 9651 §3.3.3 and §4.2.5,
 //! <https://www.rfc-editor.org/rfc/rfc9651#section-3.3.3>.
 
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+mod clock;
+mod http;
 
-// ---------------------------------------------------------------------------------------------
-// Given: the request/response model, problem responses and clocks. Nothing to do here.
-// ---------------------------------------------------------------------------------------------
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use http::{Request, Response, idempotency_problem};
 
-/// An HTTP request, already parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    pub fn new(method: &str, path: &str) -> Self {
-        Request {
-            method: method.to_string(),
-            path: path.to_string(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// The values of every header called `name` (case-insensitive), in order.
-    pub fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-}
-
-/// An HTTP response, before serialisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn new(status: u16) -> Self {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-}
-
-/// A problem details response (RFC 9457) about the idempotency key, shaped like the examples
-/// of the draft's "Error Scenarios" section.
-pub fn idempotency_problem(status: u16, title: &str) -> Response {
-    let body = format!(
-        r#"{{"type":"https://developer.example.com/idempotency","title":"{title}","status":{status}}}"#
-    );
-    Response::new(status)
-        .with_header("Content-Type", "application/problem+json")
-        .with_body(body)
-}
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The longest key accepted, in characters.
 pub const MAX_KEY_LEN: usize = 255;
-
-/// A source of the current time, so that tests can move time forward.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Instant;
-}
-
-/// The real clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
-
-/// A clock that stands still until told to move.
-#[derive(Debug)]
-pub struct ManualClock {
-    start: Instant,
-    elapsed: Mutex<Duration>,
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ManualClock {
-    pub fn new() -> Self {
-        ManualClock {
-            start: Instant::now(),
-            elapsed: Mutex::new(Duration::ZERO),
-        }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner) += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.start + *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The key and the layer.
-// ---------------------------------------------------------------------------------------------
 
 /// Parses an `Idempotency-Key` header value: a Structured Field String (RFC 9651 §4.2.5).
 ///
@@ -195,13 +66,13 @@ pub fn parse_key(value: &str) -> Option<String> {
 
 /// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
 pub struct IdempotencyLayer {
-    // TODO: the TTL, the clock, and what is known about each key (shared between threads).
+    // TODO: the time to live, the clock, and the stored responses behind a Mutex.
 }
 
 impl IdempotencyLayer {
     /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        // TODO: keep what `handle` will need.
+        // TODO: keep the ttl and the clock; nothing stored yet.
         let _ = (ttl, clock);
         IdempotencyLayer {}
     }
@@ -210,23 +81,34 @@ impl IdempotencyLayer {
     ///
     /// - Methods other than `POST` and `PATCH` are idempotent already: call `work`, no key needed.
     /// - No `Idempotency-Key`, more than one, or one that [`parse_key`] refuses → 400.
-    /// - A key seen before (and not expired) with a different method, path or body → 422.
-    /// - A key whose first request is still in `work` → 409, at once, without waiting.
-    /// - A key whose first request finished → the stored response again, `work` not called.
+    /// - A key stored (and not expired) for a different [`fingerprint`] → 422.
+    /// - A key stored for the same fingerprint → the stored response again, `work` not called.
     /// - Otherwise call `work`, store its response under the key, and return it.
     ///
     /// Every problem is made with [`idempotency_problem`]. A stored response expires `ttl`
-    /// after the work finished (at `ttl`, it is gone); expired keys are dropped so that memory
-    /// does not grow forever. If `work` panics, the key is released: the next attempt runs.
+    /// after the work finished (at `ttl` exactly, it is gone); expired keys are removed. Hold
+    /// the lock from the lookup until the response is stored.
     pub fn handle(&self, req: &Request, work: impl FnOnce(&Request) -> Response) -> Response {
-        // TODO: the cases above. Claim a key atomically; never hold a lock while `work` runs.
-        let _ = work;
+        // TODO: the rules above, in that order.
         todo!("handle {} {}", req.method, req.path)
     }
 
-    /// How many keys are remembered (in flight or stored), as of the last `handle`.
+    /// How many keys are stored, as of the last `handle`.
     pub fn stored_keys(&self) -> usize {
-        // TODO: the number of keys currently remembered.
-        todo!("stored_keys")
+        // TODO: the number of entries in the store.
+        todo!()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: what "the same request" means. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// Identifies "the same request": method, path and body. A real store would keep a
+/// cryptographic digest (the hashing and integrity chapter, 07) so that no two different
+/// requests can collide.
+pub fn fingerprint(req: &Request) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (&req.method, &req.path, &req.body).hash(&mut hasher);
+    hasher.finish()
 }

@@ -7,7 +7,7 @@
 //! and `PATCH` are not.
 //!
 //! The `Idempotency-Key` request header makes them safe to retry. The client generates a
-//! unique key (a UUID) per *operation* and sends it with every attempt of that operation:
+//! unique key per *operation* and sends it with every attempt of that operation:
 //!
 //! ```text
 //! POST /payments
@@ -16,32 +16,34 @@
 //!
 //! The server remembers each key with the response it produced. When the same key comes back:
 //!
-//! - with the same request, and the first attempt has finished → replay the stored response;
-//!   the work is NOT done again (one payment, however many retries);
+//! - with the same request → replay the stored response; the work is NOT done again (one
+//!   payment, however many retries);
 //! - with a different request (another body, another path) → `422`: the client has a bug,
-//!   reusing a key for a different operation, and replaying would answer the wrong question;
-//! - while the first attempt is still running → `409 Conflict`: do not start the work a second
-//!   time, and do not block the caller until the first finishes;
+//!   reusing a key for another operation, and a replay would answer the wrong question;
 //! - without any key, where one is required → `400 Bad Request`.
 //!
 //! Keys are not kept forever: they expire after a published time to live (Stripe keeps them
-//! 24 hours), after which the key is forgotten and may be used again.
-//!
-//! The hard part is concurrency. Two retries can arrive at the same moment on two threads.
-//! "Look up the key; if absent, do the work; then store the response" lets both threads see
-//! "absent" and both do the work. Claim the key *atomically* — check and mark it in flight in
-//! one critical section — and do the work *outside* the lock, so other keys are not held up.
-//! And if the work fails hard (a panic), release the claim, or the key stays "in flight"
-//! forever and every retry gets 409.
+//! 24 hours), after which the key is forgotten and may be used again — and forgotten means
+//! removed, or the store grows until the server runs out of memory.
 //!
 //! The header's value is a Structured Field *String* (RFC 9651 §3.3.3): in double quotes,
 //! printable ASCII only, with `\"` and `\\` as the only escapes.
 //!
+//! Two requests with one key may arrive at once, on two threads. In this exercise the layer
+//! holds its lock for the whole request, work included: correct, because nobody can see the
+//! key half-handled, but every other key waits too. The next exercise,
+//! `concurrent_idempotency`, lets the work run outside the lock.
+//!
 //! Primary sources: The Idempotency-Key HTTP Header Field,
 //! <https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/> (sections
-//! "Idempotency Enforcement Scenarios" and "Error Scenarios"); RFC 9110 §9.2.2,
-//! <https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2>; RFC 9651 §3.3.3 and §4.2.5,
+//! "Idempotency Enforcement Scenarios" and "Error Scenarios"); RFC 9651 §3.3.3 and §4.2.5,
 //! <https://www.rfc-editor.org/rfc/rfc9651#section-3.3.3>.
+
+mod clock;
+mod http;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use http::{Request, Response, idempotency_problem};
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
@@ -49,141 +51,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-// ---------------------------------------------------------------------------------------------
-// Given: the request/response model, problem responses and clocks. Nothing to do here.
-// ---------------------------------------------------------------------------------------------
-
-/// An HTTP request, already parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    pub fn new(method: &str, path: &str) -> Self {
-        Request {
-            method: method.to_string(),
-            path: path.to_string(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// The values of every header called `name` (case-insensitive), in order.
-    pub fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-}
-
-/// An HTTP response, before serialisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn new(status: u16) -> Self {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-}
-
-/// A problem details response (RFC 9457) about the idempotency key, shaped like the examples
-/// of the draft's "Error Scenarios" section.
-pub fn idempotency_problem(status: u16, title: &str) -> Response {
-    let body = format!(
-        r#"{{"type":"https://developer.example.com/idempotency","title":"{title}","status":{status}}}"#
-    );
-    Response::new(status)
-        .with_header("Content-Type", "application/problem+json")
-        .with_body(body)
-}
-
 /// The longest key accepted, in characters.
 pub const MAX_KEY_LEN: usize = 255;
-
-/// A source of the current time, so that tests can move time forward.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Instant;
-}
-
-/// The real clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
-
-/// A clock that stands still until told to move.
-#[derive(Debug)]
-pub struct ManualClock {
-    start: Instant,
-    elapsed: Mutex<Duration>,
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ManualClock {
-    pub fn new() -> Self {
-        ManualClock {
-            start: Instant::now(),
-            elapsed: Mutex::new(Duration::ZERO),
-        }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner) += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.start + *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The key and the layer.
-// ---------------------------------------------------------------------------------------------
 
 /// Parses an `Idempotency-Key` header value: a Structured Field String (RFC 9651 §4.2.5).
 ///
@@ -211,44 +80,18 @@ pub fn parse_key(value: &str) -> Option<String> {
     well_formed.then_some(key)
 }
 
-/// What the layer remembers about one key.
-#[derive(Debug)]
-enum Entry {
-    /// The first request with this key is still being worked on.
-    InFlight { fingerprint: u64 },
-    /// It finished; replay `response` until `expires_at`.
-    Done {
-        fingerprint: u64,
-        response: Response,
-        expires_at: Instant,
-    },
-}
-
-impl Entry {
-    fn fingerprint(&self) -> u64 {
-        match self {
-            Entry::InFlight { fingerprint } | Entry::Done { fingerprint, .. } => *fingerprint,
-        }
-    }
-
-    fn expired(&self, now: Instant) -> bool {
-        matches!(self, Entry::Done { expires_at, .. } if *expires_at <= now)
-    }
-}
-
-/// Identifies "the same request": method, path and body. A real store would keep a
-/// cryptographic digest (chapter 07) so that no two different requests can collide.
-fn fingerprint(req: &Request) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (&req.method, &req.path, &req.body).hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
 pub struct IdempotencyLayer {
     ttl: Duration,
     clock: Arc<dyn Clock>,
-    entries: Mutex<HashMap<String, Entry>>,
+    stored: Mutex<HashMap<String, Stored>>,
+}
+
+/// A finished request: what identifies it, and what to replay until `expires_at`.
+struct Stored {
+    fingerprint: u64,
+    response: Response,
+    expires_at: Instant,
 }
 
 impl IdempotencyLayer {
@@ -257,7 +100,7 @@ impl IdempotencyLayer {
         IdempotencyLayer {
             ttl,
             clock,
-            entries: Mutex::new(HashMap::new()),
+            stored: Mutex::new(HashMap::new()),
         }
     }
 
@@ -265,14 +108,13 @@ impl IdempotencyLayer {
     ///
     /// - Methods other than `POST` and `PATCH` are idempotent already: call `work`, no key needed.
     /// - No `Idempotency-Key`, more than one, or one that [`parse_key`] refuses → 400.
-    /// - A key seen before (and not expired) with a different method, path or body → 422.
-    /// - A key whose first request is still in `work` → 409, at once, without waiting.
-    /// - A key whose first request finished → the stored response again, `work` not called.
+    /// - A key stored (and not expired) for a different [`fingerprint`] → 422.
+    /// - A key stored for the same fingerprint → the stored response again, `work` not called.
     /// - Otherwise call `work`, store its response under the key, and return it.
     ///
     /// Every problem is made with [`idempotency_problem`]. A stored response expires `ttl`
-    /// after the work finished (at `ttl`, it is gone); expired keys are dropped so that memory
-    /// does not grow forever. If `work` panics, the key is released: the next attempt runs.
+    /// after the work finished (at `ttl` exactly, it is gone); expired keys are removed. Hold
+    /// the lock from the lookup until the response is stored.
     pub fn handle(&self, req: &Request, work: impl FnOnce(&Request) -> Response) -> Response {
         if !matches!(req.method.as_str(), "POST" | "PATCH") {
             return work(req);
@@ -288,72 +130,47 @@ impl IdempotencyLayer {
         };
         let fingerprint = fingerprint(req);
 
-        // Check and claim the key in ONE critical section, so two racing requests cannot
-        // both see it free.
-        {
-            let mut entries = self.lock();
-            let now = self.clock.now();
-            entries.retain(|_, entry| !entry.expired(now));
-            match entries.get(&key) {
-                Some(entry) if entry.fingerprint() != fingerprint => {
-                    return idempotency_problem(422, "Idempotency-Key is already used");
-                }
-                Some(Entry::InFlight { .. }) => {
-                    return idempotency_problem(
-                        409,
-                        "A request is outstanding for this Idempotency-Key",
-                    );
-                }
-                Some(Entry::Done { response, .. }) => return response.clone(),
-                None => {
-                    entries.insert(key.clone(), Entry::InFlight { fingerprint });
-                }
+        // One lock from the lookup to the store: no other request sees this key half-handled.
+        let mut stored = self.lock();
+        let now = self.clock.now();
+        stored.retain(|_, entry| entry.expires_at > now);
+        if let Some(entry) = stored.get(&key) {
+            if entry.fingerprint != fingerprint {
+                return idempotency_problem(422, "Idempotency-Key is already used");
             }
+            return entry.response.clone();
         }
-
-        // The work runs without the lock: other keys proceed, retries of this key get 409.
-        let claim = Claim {
-            layer: self,
-            key: &key,
-        };
         let response = work(req);
-        claim.complete(fingerprint, response.clone());
+        let entry = Stored {
+            fingerprint,
+            response: response.clone(),
+            // The TTL counts from when the response exists, not from when the request came.
+            expires_at: self.clock.now() + self.ttl,
+        };
+        stored.insert(key, entry);
         response
     }
 
-    /// How many keys are remembered (in flight or stored), as of the last `handle`.
+    /// How many keys are stored, as of the last `handle`.
     pub fn stored_keys(&self) -> usize {
         self.lock().len()
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
-        // The map is consistent between statements, so a panic elsewhere cannot corrupt it.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Stored>> {
+        // A panic in `work` poisons the lock, but it stored nothing: the map is still sound.
+        self.stored.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// A key marked in flight. Dropped without `complete` (the work panicked), it frees the key.
-struct Claim<'a> {
-    layer: &'a IdempotencyLayer,
-    key: &'a str,
-}
+// ---------------------------------------------------------------------------------------------
+// Given: what "the same request" means. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
 
-impl Claim<'_> {
-    fn complete(self, fingerprint: u64, response: Response) {
-        let expires_at = self.layer.clock.now() + self.layer.ttl;
-        let entry = Entry::Done {
-            fingerprint,
-            response,
-            expires_at,
-        };
-        self.layer.lock().insert(self.key.to_string(), entry);
-        // Defuse: the key now holds the stored response and must not be released.
-        std::mem::forget(self);
-    }
-}
-
-impl Drop for Claim<'_> {
-    fn drop(&mut self) {
-        self.layer.lock().remove(self.key);
-    }
+/// Identifies "the same request": method, path and body. A real store would keep a
+/// cryptographic digest (the hashing and integrity chapter, 07) so that no two different
+/// requests can collide.
+pub fn fingerprint(req: &Request) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (&req.method, &req.path, &req.body).hash(&mut hasher);
+    hasher.finish()
 }

@@ -2,7 +2,7 @@
 
 use cursor_pagination::{
     DEFAULT_LIMIT, Feed, MAX_LIMIT, Page, PageError, Post, Request, SortKey, decode_cursor,
-    encode_cursor, handle,
+    encode_cursor, handle, seal,
 };
 use std::cmp::Ordering;
 
@@ -385,6 +385,20 @@ fn malformed_cursors_are_rejected() {
             Err(PageError::InvalidCursor),
             "{:?} was not made by encode_cursor: InvalidCursor",
             if bad.len() > 40 { &bad[..40] } else { &bad }
+        );
+    }
+}
+
+#[test]
+fn a_sealed_payload_of_another_size_is_invalid() {
+    // Authentic (the server sealed it) but not a cursor of this format: a payload from an
+    // older cursor version, or another token type sealed with the same key.
+    for len in [0, 8, 15, 17, 32] {
+        let payload = vec![1u8; len];
+        assert_eq!(
+            decode_cursor(&seal(&payload)),
+            Err(PageError::InvalidCursor),
+            "a sealed payload of {len} bytes is not the 16 bytes encode_cursor seals: InvalidCursor, not a key read from part of it"
         );
     }
 }

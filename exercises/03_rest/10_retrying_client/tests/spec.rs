@@ -183,7 +183,13 @@ struct RecordingSleeper {
 
 impl Sleeper for RecordingSleeper {
     fn sleep(&self, duration: Duration) {
-        self.slept.lock().unwrap().push(duration);
+        let mut slept = self.slept.lock().unwrap();
+        slept.push(duration);
+        // No test allows more than a few retries: a client still going is in an endless loop.
+        assert!(
+            slept.len() <= 20,
+            "the client slept 20 times for one send, though max_attempts is at most a few: does the attempt count grow, and does the loop stop at max_attempts?"
+        );
     }
 }
 
@@ -464,6 +470,21 @@ fn retry_after_replaces_the_backoff() {
         [Duration::from_secs(2)],
         "the server asked for 2 s (RFC 9110 §10.2.3): wait that, not the 100 ms backoff"
     );
+}
+
+#[test]
+fn a_retry_after_of_exactly_max_delay_is_waited() {
+    let server = FakeServer::start(vec![
+        Reply::Status(503, &[("Retry-After", "10")]),
+        Reply::Status(200, &[]),
+    ]);
+    let (client, slept) = client(policy());
+    assert_eq!(
+        status_of(&client.send(server.addr, &get())),
+        200,
+        "Retry-After: 10 is exactly max_delay (10 s): still allowed, so wait and retry"
+    );
+    assert_eq!(*slept.lock().unwrap(), [Duration::from_secs(10)]);
 }
 
 #[test]

@@ -1,0 +1,121 @@
+//! Given: the previous exercise's solution, `field_errors`. Nothing to do here.
+//!
+//! [`validate_account`] checks a parsed sign-up document and returns the account, or every
+//! invalid field with its JSON Pointer (`#/age`, `#/profile/color`, `#` for the whole
+//! document), in a fixed order.
+
+use serde_json::Value;
+
+/// One invalid field: where it is (a JSON Pointer in URI-fragment form) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `#/age`, `#/profile/color`, or `#` for the whole document.
+    pub pointer: String,
+    /// What the client should send instead, e.g. "must be a positive integer".
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn new(pointer: &str, detail: &str) -> Self {
+        FieldError {
+            pointer: pointer.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// A valid sign-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub username: String,
+    pub email: String,
+    pub age: u64,
+    /// `profile.color`, when a profile was sent.
+    pub color: Option<String>,
+}
+
+/// Checks a sign-up document and returns the account, or EVERY invalid field, in this order:
+///
+/// | pointer | rule |
+/// |---|---|
+/// | `#` | the document is a JSON object (if it is not, that is the only error) |
+/// | `#/username` | required; a string of 3 to 20 characters, each `a`-`z`, `0`-`9` or `_` |
+/// | `#/email` | required; a string with exactly one `@` and at least one character on each side |
+/// | `#/age` | required; a positive integer (`42.3`, `0`, `-1`, `"42"` are not) |
+/// | `#/profile` | optional; if present, a JSON object |
+/// | `#/profile/color` | required inside a profile; `"green"`, `"red"` or `"blue"` |
+///
+/// At most one error per field, each with a non-empty `detail`. Other members are ignored.
+pub fn validate_account(doc: &Value) -> Result<Account, Vec<FieldError>> {
+    let Some(object) = doc.as_object() else {
+        return Err(vec![FieldError::new("#", "must be a JSON object")]);
+    };
+    // Check every field before deciding, so the client gets the whole list at once.
+    let mut errors = Vec::new();
+    let username = keep(&mut errors, "#/username", username(object.get("username")));
+    let email = keep(&mut errors, "#/email", email(object.get("email")));
+    let age = keep(&mut errors, "#/age", age(object.get("age")));
+    let color = match object.get("profile") {
+        None => Some(None),
+        Some(Value::Object(profile)) => {
+            keep(&mut errors, "#/profile/color", color(profile.get("color"))).map(Some)
+        }
+        Some(_) => keep(&mut errors, "#/profile", Err("must be an object")),
+    };
+    match (username, email, age, color) {
+        (Some(username), Some(email), Some(age), Some(color)) => Ok(Account {
+            username,
+            email,
+            age,
+            color,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Records a failed check under `pointer` and turns the result into an `Option`.
+fn keep<T>(errors: &mut Vec<FieldError>, pointer: &str, checked: Result<T, &str>) -> Option<T> {
+    checked
+        .map_err(|detail| errors.push(FieldError::new(pointer, detail)))
+        .ok()
+}
+
+fn username(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    let allowed = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+    // Every byte is ASCII once `allowed` holds, so len() counts characters here.
+    if (3..=20).contains(&s.len()) && s.bytes().all(allowed) {
+        Ok(s.to_string())
+    } else {
+        Err("must be 3 to 20 characters from a-z, 0-9 and _")
+    }
+}
+
+fn email(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err("must be an email address like name@example.com"),
+    }
+}
+
+fn age(value: Option<&Value>) -> Result<u64, &'static str> {
+    let n = value.ok_or("is required")?;
+    // as_u64 is None for floats, negatives, strings and numbers beyond u64.
+    n.as_u64()
+        .filter(|&n| n > 0)
+        .ok_or("must be a positive integer")
+}
+
+fn color(value: Option<&Value>) -> Result<String, &'static str> {
+    match value.and_then(Value::as_str) {
+        Some(c @ ("green" | "red" | "blue")) => Ok(c.to_string()),
+        _ => Err("must be 'green', 'red' or 'blue'"),
+    }
+}

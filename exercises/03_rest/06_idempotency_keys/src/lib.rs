@@ -1,0 +1,114 @@
+//! # Idempotency keys
+//!
+//! A client sends `POST /payments`, and the connection drops before the response arrives. Did
+//! the payment go through? The client cannot know. If it retries, it may pay twice; if it
+//! does not, it may not pay at all. `GET`, `PUT` and `DELETE` do not have this problem — they
+//! are *idempotent* (RFC 9110 §9.2.2): doing them twice has the same effect as once. `POST`
+//! and `PATCH` are not.
+//!
+//! The `Idempotency-Key` request header makes them safe to retry. The client generates a
+//! unique key per *operation* and sends it with every attempt of that operation:
+//!
+//! ```text
+//! POST /payments
+//! Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
+//! ```
+//!
+//! The server remembers each key with the response it produced. When the same key comes back:
+//!
+//! - with the same request → replay the stored response; the work is NOT done again (one
+//!   payment, however many retries);
+//! - with a different request (another body, another path) → `422`: the client has a bug,
+//!   reusing a key for another operation, and a replay would answer the wrong question;
+//! - without any key, where one is required → `400 Bad Request`.
+//!
+//! Keys are not kept forever: they expire after a published time to live (Stripe keeps them
+//! 24 hours), after which the key is forgotten and may be used again — and forgotten means
+//! removed, or the store grows until the server runs out of memory.
+//!
+//! The header's value is a Structured Field *String* (RFC 9651 §3.3.3): in double quotes,
+//! printable ASCII only, with `\"` and `\\` as the only escapes.
+//!
+//! Two requests with one key may arrive at once, on two threads. In this exercise the layer
+//! holds its lock for the whole request, work included: correct, because nobody can see the
+//! key half-handled, but every other key waits too. The next exercise,
+//! `concurrent_idempotency`, lets the work run outside the lock.
+//!
+//! Primary sources: The Idempotency-Key HTTP Header Field,
+//! <https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/> (sections
+//! "Idempotency Enforcement Scenarios" and "Error Scenarios"); RFC 9651 §3.3.3 and §4.2.5,
+//! <https://www.rfc-editor.org/rfc/rfc9651#section-3.3.3>.
+
+mod clock;
+mod http;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use http::{Request, Response, idempotency_problem};
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest key accepted, in characters.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Parses an `Idempotency-Key` header value: a Structured Field String (RFC 9651 §4.2.5).
+///
+/// Surrounding spaces are ignored. The value must be `"` + characters + `"`, where each
+/// character is printable ASCII (0x20..=0x7E) other than `"` and `\`, or one of the escapes
+/// `\"` and `\\`. Returns the unescaped key; `None` if the syntax is wrong, the key is empty,
+/// or it is longer than [`MAX_KEY_LEN`].
+pub fn parse_key(value: &str) -> Option<String> {
+    // TODO: accept exactly a quoted sf-string with its two escapes; refuse everything else.
+    todo!("parse_key({value:?})")
+}
+
+/// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
+pub struct IdempotencyLayer {
+    // TODO: the time to live, the clock, and the stored responses behind a Mutex.
+}
+
+impl IdempotencyLayer {
+    /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
+    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+        // TODO: keep the ttl and the clock; nothing stored yet.
+        let _ = (ttl, clock);
+        IdempotencyLayer {}
+    }
+
+    /// Handles `req`, calling `work` to do the real thing at most once per key.
+    ///
+    /// - Methods other than `POST` and `PATCH` are idempotent already: call `work`, no key needed.
+    /// - No `Idempotency-Key`, more than one, or one that [`parse_key`] refuses → 400.
+    /// - A key stored (and not expired) for a different [`fingerprint`] → 422.
+    /// - A key stored for the same fingerprint → the stored response again, `work` not called.
+    /// - Otherwise call `work`, store its response under the key, and return it.
+    ///
+    /// Every problem is made with [`idempotency_problem`]. A stored response expires `ttl`
+    /// after the work finished (at `ttl` exactly, it is gone); expired keys are removed. Hold
+    /// the lock from the lookup until the response is stored.
+    pub fn handle(&self, req: &Request, work: impl FnOnce(&Request) -> Response) -> Response {
+        // TODO: the rules above, in that order.
+        todo!("handle {} {}", req.method, req.path)
+    }
+
+    /// How many keys are stored, as of the last `handle`.
+    pub fn stored_keys(&self) -> usize {
+        // TODO: the number of entries in the store.
+        todo!()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: what "the same request" means. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// Identifies "the same request": method, path and body. A real store would keep a
+/// cryptographic digest (the hashing and integrity chapter, 07) so that no two different
+/// requests can collide.
+pub fn fingerprint(req: &Request) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (&req.method, &req.path, &req.body).hash(&mut hasher);
+    hasher.finish()
+}

@@ -1,0 +1,117 @@
+//! # Entity tags
+//!
+//! An **entity tag** (ETag) is a short validator for one version of a resource: the server
+//! sends `ETag: "5f3c9a1e2b7d4c80"` with a document, and changes the tag whenever the
+//! document's bytes change (RFC 9110 §8.8.3). A client that keeps the tag can later ask
+//! "has it changed?" or "apply my change only if it has not" — the conditional requests of the
+//! next exercise, `conditional_requests`. Here you build the tags themselves: computing one,
+//! reading one, comparing two, and reading the lists clients send.
+//!
+//! A tag computed from the bytes must be the same on every replica behind a load balancer and
+//! after a restart, so it cannot come from `std`'s randomly seeded `DefaultHasher`; a small
+//! fixed hash like FNV-1a does the job (not a security boundary: it detects change, it does
+//! not resist forgery).
+//!
+//! A *strong* tag (`"xyzzy"`) promises byte-for-byte identity; a *weak* one (`W/"xyzzy"`)
+//! only "equivalent enough". Two comparison functions follow (§8.8.3.2): strong comparison
+//! matches only two strong tags with the same opaque string; weak comparison ignores the `W/`.
+//! Writes are guarded with strong comparison, cache revalidation uses weak.
+//!
+//! | ETag 1 | ETag 2 | strong comparison | weak comparison |
+//! |---|---|---|---|
+//! | `W/"1"` | `W/"1"` | no match | match |
+//! | `W/"1"` | `W/"2"` | no match | no match |
+//! | `W/"1"` | `"1"` | no match | match |
+//! | `"1"` | `"1"` | match | match |
+//!
+//! The `If-Match` and `If-None-Match` headers take `*` ("any current representation") or a
+//! comma-separated list of tags. Careful: a comma is a legal character *inside* a tag
+//! (`"a,b"` is one tag), so a list cannot be split on commas blindly; read it tag by tag. The
+//! grammar (§8.8.3):
+//!
+//! ```text
+//! entity-tag = [ weak ] opaque-tag        weak  = %s"W/"  (case-sensitive)
+//! opaque-tag = DQUOTE *etagc DQUOTE       etagc = %x21 / %x23-7E / obs-text
+//! ```
+//!
+//! Primary source: RFC 9110 §8.8.3 (ETag) and §13.1.1–13.1.2 (the list syntax),
+//! <https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3>.
+
+use std::fmt;
+
+/// An entity tag: `"opaque"` (strong) or `W/"opaque"` (weak). `opaque` is stored without
+/// the quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityTag {
+    pub weak: bool,
+    pub opaque: String,
+}
+
+impl EntityTag {
+    pub fn strong(opaque: &str) -> Self {
+        EntityTag {
+            weak: false,
+            opaque: opaque.to_string(),
+        }
+    }
+
+    pub fn weak(opaque: &str) -> Self {
+        EntityTag {
+            weak: true,
+            opaque: opaque.to_string(),
+        }
+    }
+}
+
+/// The header form: `"xyzzy"` or `W/"xyzzy"`.
+impl fmt::Display for EntityTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let weak = if self.weak { "W/" } else { "" };
+        write!(f, "{weak}\"{}\"", self.opaque)
+    }
+}
+
+/// The value of an `If-Match` or `If-None-Match` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// `*`: any current representation.
+    Any,
+    /// One or more entity tags.
+    Tags(Vec<EntityTag>),
+}
+
+impl EntityTag {
+    /// Parses exactly one entity-tag (surrounding spaces and tabs allowed); `None` if `s` is
+    /// anything else.
+    pub fn parse(s: &str) -> Option<EntityTag> {
+        // TODO: optional W/, then a quoted string of etagc characters, and nothing else.
+        todo!("EntityTag::parse({s:?})")
+    }
+
+    /// Strong comparison (RFC 9110 §8.8.3.2): both strong and the same opaque string.
+    pub fn strong_eq(&self, other: &EntityTag) -> bool {
+        // TODO: see the table in the module documentation.
+        todo!("{self} strong_eq {other}")
+    }
+
+    /// Weak comparison (RFC 9110 §8.8.3.2): the same opaque string, weak or not.
+    pub fn weak_eq(&self, other: &EntityTag) -> bool {
+        // TODO: see the table in the module documentation.
+        todo!("{self} weak_eq {other}")
+    }
+}
+
+/// Parses an `If-Match` / `If-None-Match` value: `*`, or a comma-separated list of at least
+/// one entity-tag with optional spaces around the commas. Empty list elements (`"a", , "b"`)
+/// are allowed and ignored (RFC 9110 §5.6.1.2). `None` for anything else.
+pub fn parse_condition(value: &str) -> Option<Condition> {
+    // TODO: `*`, or entity-tags one after another with commas between them.
+    todo!("parse_condition({value:?})")
+}
+
+/// The strong ETag of a representation, computed from its bytes: identical bytes give the
+/// same tag, any change gives a different one.
+pub fn etag_of(body: &[u8]) -> EntityTag {
+    // TODO: a strong tag derived from every byte of the body.
+    todo!("etag_of {} bytes", body.len())
+}

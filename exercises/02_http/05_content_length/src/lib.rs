@@ -6,7 +6,7 @@
 //! request loses its start. The *framing* rules of [RFC 9112 §6.3] decide the body length.
 //! For a request, they come down to:
 //!
-//! - `Transfer-Encoding` present: the body is chunked (exercise 04). This exercise's server
+//! - `Transfer-Encoding` present: the body is chunked (the exercise chunked_body). This exercise's server
 //!   implements no transfer coding, so it answers 501 Not Implemented ([RFC 9112 §6.1]).
 //! - `Content-Length` present: the body is exactly that many bytes.
 //! - neither: the body is empty. A request body never runs "until the connection closes"
@@ -17,7 +17,7 @@
 //! a list `42, 42`); identical values can be treated as one, different ones are an error.
 //! Why so strict? Because a proxy that picks the first value and a server that picks the
 //! last read different bodies from the same bytes, and the bytes left over become a request
-//! the proxy never checked: *request smuggling* (exercise 10).
+//! the proxy never checked: *request smuggling* (the exercise request_smuggling).
 //!
 //! Reading the body has its own traps:
 //! - the bytes arrive in pieces: one `read` returns whatever has arrived, not the whole body;

@@ -5,7 +5,7 @@
 //! From each fixture's callback trace we use the verdict (was the Content-Length accepted,
 //! with which value, or rejected?) and the body bytes llhttp delivered, located by their
 //! offsets in the input. Only the first request of each input is compared. The header
-//! fields are read from the raw input with a minimal splitter (exercise 01 does it properly).
+//! fields are read from the raw input with a minimal splitter (field_lines does it properly).
 //!
 //! Cases out of scope, and why:
 //! - lenient types (`request-lenient-*`): llhttp flags that deliberately accept what RFC 9112
@@ -13,11 +13,11 @@
 //! - `pause` or `skipBody` in the metadata: llhttp callback features, not HTTP;
 //! - requests without Content-Length: nothing to frame here (`body_length` would say 0, which
 //!   llhttp agrees with, but they test nothing of this exercise);
-//! - requests with Transfer-Encoding: chunked framing is exercise 04, TE + CL exercise 10;
+//! - requests with Transfer-Encoding: chunked framing is chunked_body, TE + CL request_smuggling;
 //! - CONNECT: its content has no defined meaning and the connection becomes a tunnel
 //!   (RFC 9110 §9.3.6); llhttp stops at the head;
 //! - heads that llhttp rejects for other reasons than Content-Length (a bad field name, a bare
-//!   CR...): exercise 01.
+//!   CR...): field_lines.
 //!
 //! When the input ends before the body does, llhttp waits for more bytes; at the end of the
 //! input `read_body` must then report `Incomplete`.
@@ -111,14 +111,16 @@ fn exclusion(case: &Case, fields: &[(String, String)], verdict: &Verdict) -> Opt
         return Some("no Content-Length");
     }
     if has("transfer-encoding") {
-        return Some("Transfer-Encoding (exercises 04 and 10)");
+        return Some("Transfer-Encoding (chunked_body and request_smuggling)");
     }
     if case.input.starts_with(b"CONNECT ") {
         return Some("CONNECT");
     }
     match verdict {
         Verdict::Rejected { code: 4 | 11 } | Verdict::Framed { .. } => None,
-        Verdict::Rejected { .. } => Some("head rejected for another reason (exercise 01)"),
+        Verdict::Rejected { .. } => {
+            Some("head rejected for another reason (the exercise field_lines)")
+        }
     }
 }
 

@@ -45,7 +45,7 @@
 //!   parse them to know where the line ends and that it is valid.
 //! - **every line ends in CRLF**, and so does every chunk's data: the two bytes after the data
 //!   must be CRLF, nothing else.
-//! - **trailer fields** ([§7.1.2]) follow the rules of header fields (exercise 01).
+//! - **trailer fields** ([§7.1.2]) follow the rules of header fields (the exercise field_lines).
 //! - **limits**: the client chooses the sizes, so the decoder caps the body (413 Content Too
 //!   Large), the length of each line (an endless chunk extension is a known denial of service,
 //!   e.g. CVE-2023-39326 in Go) and the number of trailers.

@@ -11,7 +11,7 @@
 //!   rejects (a bare CR after a chunk size, spaces after it, data without CRLF...);
 //!   `request-finish`: tests llhttp's `llhttp_finish` C API, not HTTP;
 //! - `pause` in the metadata: tests llhttp's ability to pause in a callback;
-//! - requests whose body is not chunked, or whose head llhttp rejects (exercises 01, 03, 10).
+//! - requests whose body is not chunked, or whose head llhttp rejects (field_lines, content_length, request_smuggling).
 //!
 //! When the input ends before the chunked body does, llhttp waits for more bytes; at the end
 //! of the input `decode_chunked` must then report `UnexpectedEof`. llhttp reports a trailer

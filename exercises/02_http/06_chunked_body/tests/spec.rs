@@ -38,13 +38,19 @@ fn body_of(input: &[u8]) -> Vec<u8> {
 
 #[track_caller]
 fn assert_rejected(input: &[u8], expected: ChunkedError, why: &str) {
-    let got = decode(input);
-    assert_eq!(
-        got,
-        Err(expected),
-        "{:?}: {why}",
-        String::from_utf8_lossy(input)
-    );
+    let input_text = String::from_utf8_lossy(input);
+    match decode(input) {
+        Err(e) => assert_eq!(e, expected, "wrong error for {input_text:?}: {why}"),
+        Ok(got) => panic!(
+            "expected Err({expected:?}) for {input_text:?}, got the body {:?} with trailers \
+             {:?}: {why}",
+            String::from_utf8_lossy(&got.body),
+            got.trailers
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v)))
+                .collect::<Vec<_>>()
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +183,27 @@ fn rejects_an_unterminated_quoted_extension() {
         "a quoted-string must end with a quote before the line does (llhttp \"Unbalanced chunk \
          extensions quoting\")",
     );
+}
+
+#[test]
+fn rejects_bad_bytes_in_quoted_extension_values() {
+    for (line, what) in [
+        (&b"5;a=\"x\x01y\""[..], "a control byte inside the quotes"),
+        (b"5;a=\"x\x7fy\"", "DEL inside the quotes"),
+        (b"5;a=\"x\\\x01\"", "a backslash escaping a control byte"),
+        (b"5;a=\"x\\", "a backslash as the last byte of the line"),
+    ] {
+        let input = [line, b"\r\nhello\r\n0\r\n\r\n"].concat();
+        assert_rejected(
+            &input,
+            ChunkedError::InvalidExtension,
+            &format!(
+                "{what}: a quoted-string holds HTAB, SP, visible ASCII and obs-text, and a \
+                 backslash escapes only one of those (RFC 9110 §5.6.4: quoted-pair = \"\\\" \
+                 ( HTAB / SP / VCHAR / obs-text ))"
+            ),
+        );
+    }
 }
 
 #[test]
@@ -425,6 +452,56 @@ fn refuses_an_endless_chunk_size_line() {
         "1 MiB of chunk extension without a line end: refuse once the line passes MAX_LINE \
          instead of buffering it all (an unbounded chunk extension is a known denial of service, \
          CVE-2023-39326)",
+    );
+}
+
+/// A stream that counts the bytes the decoder took from it (read, or consumed from its buffer).
+struct Counting {
+    inner: Cursor<Vec<u8>>,
+    taken: usize,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.taken += n;
+        Ok(n)
+    }
+}
+
+impl BufRead for Counting {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        self.taken += n;
+        self.inner.consume(n);
+    }
+}
+
+#[test]
+fn stops_reading_a_long_chunk_size_line_at_the_limit() {
+    let mut long = b"5;".to_vec();
+    long.resize(8 * MAX_LINE, b'a');
+    long.extend_from_slice(b"\r\nhello\r\n0\r\n\r\n");
+    let mut stream = Counting {
+        inner: Cursor::new(long),
+        taken: 0,
+    };
+    assert_eq!(
+        decode_chunked(&mut stream, 1024),
+        Err(ChunkedError::LineTooLong),
+        "a chunk-size line of {} bytes is over MAX_LINE ({MAX_LINE})",
+        8 * MAX_LINE
+    );
+    assert!(
+        stream.taken <= MAX_LINE + 2,
+        "decode_chunked took {} bytes of the line from the stream before refusing it; a line is \
+         refused once MAX_LINE + 2 bytes (the line and its CRLF) came without a line end. \
+         Reading the whole line first and comparing its length afterwards lets a client make \
+         the server buffer as much as it sends (CVE-2023-39326): limit the read itself, e.g. \
+         with `reader.by_ref().take(...)`",
+        stream.taken
     );
 }
 

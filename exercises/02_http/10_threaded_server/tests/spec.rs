@@ -3,12 +3,12 @@
 //! a timeout, so a missing answer fails the test instead of hanging it.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use testkit::tcp::{self, TIMEOUT, connect};
-use threaded_server::{Response, Server, write_response};
+use threaded_server::{Response, Server, handle_connection, write_response};
 
 /// Reads until the server closes the connection (a reset after the response counts as a close).
 fn read_until_close(stream: &mut TcpStream) -> Vec<u8> {
@@ -151,7 +151,7 @@ fn write_response_without_body_keeps_content_length() {
     assert!(
         reply.body.is_empty(),
         "but no body bytes at all; got {:?}",
-        reply.body
+        String::from_utf8_lossy(&reply.body)
     );
 }
 
@@ -212,7 +212,8 @@ fn get_root_is_200_with_the_greeting() {
         "GET / is routed to the greeting"
     );
     assert_eq!(
-        reply.body, b"Hello from backlings!\n",
+        String::from_utf8_lossy(&reply.body),
+        "Hello from backlings!\n",
         "the body comes from route()"
     );
     assert_eq!(
@@ -400,7 +401,7 @@ fn client_that_disconnects_mid_request_does_not_stop_the_server() {
     for _ in 0..3 {
         let mut stream = connect(server.addr());
         stream
-            .write_all(b"POST /echo HTTP/1.1\r\nContent-Length: 50\r\n\r\nabc")
+            .write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nabc")
             .unwrap();
         drop(stream);
     }
@@ -410,6 +411,32 @@ fn client_that_disconnects_mid_request_does_not_stop_the_server() {
         "clients that vanish in the middle of a request must not break the server"
     );
     stop(server);
+}
+
+#[test]
+fn a_stalled_client_is_dropped_after_the_read_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = connect(listener.local_addr().unwrap());
+    let (server_side, _) = listener.accept().unwrap();
+    // Half a head, and then nothing: the client stalls (by accident, or on purpose: Slowloris).
+    client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let read_timeout = Duration::from_millis(100);
+    let served = testkit::within(TIMEOUT, move || {
+        handle_connection(server_side, read_timeout)
+    });
+    assert!(
+        served.is_ok(),
+        "handle_connection(stream, {read_timeout:?}) was still waiting after {TIMEOUT:?} for a \
+         client that stalled in the middle of its head. Set the read timeout on the stream \
+         (TcpStream::set_read_timeout) before reading: without it, every stalled client pins a \
+         thread forever"
+    );
+    let (received, end) = tcp::read_until_close(&mut client);
+    assert!(
+        end.is_ok() && received.is_empty(),
+        "a client that stalled gets no response, only a closed connection; got {:?} ({end:?})",
+        String::from_utf8_lossy(&received)
+    );
 }
 
 // ---------------------------------------------------------------- concurrency

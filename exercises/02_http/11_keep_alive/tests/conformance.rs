@@ -4,9 +4,7 @@
 //! does. `wants_keep_alive` must agree. The fixture is read at test time from
 //! shared/vectors/http1/ (or $BACKLINGS_VECTORS/http1/); the test is skipped when it is missing.
 
-use std::io::Cursor;
-
-use keep_alive::{read_request, wants_keep_alive};
+use keep_alive::{Limits, Parsed, parse_request, wants_keep_alive};
 use testkit::llhttp::{Event, REQUEST_FIXTURES, parse_fixtures};
 use testkit::vectors;
 
@@ -52,8 +50,13 @@ fn llhttp_connection_fixtures() {
             continue;
         }
 
-        let request = read_request(&mut Cursor::new(input.as_bytes()))
-            .unwrap_or_else(|e| panic!("llhttp {:?}: the given parser failed: {e:?}", case.title));
+        let Ok(Parsed::Complete { request, .. }) = parse_request(&case.input, &Limits::default())
+        else {
+            panic!(
+                "llhttp {:?}: the given head parser did not parse it",
+                case.title
+            );
+        };
         let expected = match version.as_str() {
             "1/1" => flags & F_CONNECTION_CLOSE == 0,
             _ => flags & F_CONNECTION_KEEP_ALIVE != 0,

@@ -7,19 +7,28 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use keep_alive::{Config, Request, Server, wants_keep_alive};
+use keep_alive::{Config, Header, Request, Server, TargetForm, Version, wants_keep_alive};
 use testkit::tcp::{self, TIMEOUT};
 
 // ---------------------------------------------------------------- helpers
 
 fn req(version: &str, headers: &[(&str, &str)]) -> Request {
+    let version = match version {
+        "HTTP/1.0" => Version::Http10,
+        "HTTP/1.1" => Version::Http11,
+        other => panic!("the tests only build HTTP/1.0 and HTTP/1.1 requests, not {other}"),
+    };
     Request {
         method: "GET".to_string(),
         target: "/".to_string(),
-        version: version.to_string(),
+        form: TargetForm::Origin,
+        version,
         headers: headers
             .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .map(|(n, v)| Header {
+                name: n.to_string(),
+                value: v.as_bytes().to_vec(),
+            })
             .collect(),
         body: Vec::new(),
     }
@@ -29,7 +38,7 @@ fn req(version: &str, headers: &[(&str, &str)]) -> Request {
 struct Reply {
     status_line: String,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    body: String,
 }
 
 impl Reply {
@@ -100,7 +109,7 @@ impl Client {
         let mut reply = Reply {
             status_line,
             headers,
-            body: Vec::new(),
+            body: String::new(),
         };
         if !head {
             let length: usize = reply
@@ -108,10 +117,10 @@ impl Client {
                 .expect("every response has Content-Length")
                 .parse()
                 .expect("Content-Length is a number");
-            reply.body = vec![0; length];
-            self.reader
-                .read_exact(&mut reply.body)
-                .expect("reading the body");
+            let mut body = vec![0; length];
+            self.reader.read_exact(&mut body).expect("reading the body");
+            // Shown as text in failures: every body of these routes is text.
+            reply.body = String::from_utf8_lossy(&body).into_owned();
         }
         reply
     }
@@ -235,7 +244,7 @@ fn several_requests_on_one_connection() {
         );
         assert_eq!(
             reply.body,
-            format!("item {id}\n").as_bytes(),
+            format!("item {id}\n"),
             "each request on a persistent connection gets its own response (RFC 9112 §9.3)"
         );
         assert!(
@@ -260,7 +269,7 @@ fn pipelined_requests_are_answered_in_order() {
         let reply = client.reply();
         assert_eq!(
             reply.body,
-            format!("item {id}\n").as_bytes(),
+            format!("item {id}\n"),
             "three requests sent in ONE write: all three answered, in order (RFC 9112 §9.3.2). \
              Keep one BufReader for the whole connection, or the buffered requests are lost"
         );
@@ -278,12 +287,12 @@ fn pipelined_bodies_are_framed_by_content_length() {
     ));
     assert_eq!(
         client.reply().body,
-        b"GET /",
+        "GET /",
         "the body is exactly Content-Length bytes, even when it looks like a request"
     );
     assert_eq!(
         client.reply().body,
-        b"item after\n",
+        "item after\n",
         "the next request starts right after those bytes"
     );
     stop(server);
@@ -305,7 +314,7 @@ fn head_on_a_kept_alive_connection_sends_no_body() {
     );
     let next = client.reply();
     assert_eq!(
-        next.body, b"item 2\n",
+        next.body, "item 2\n",
         "after a HEAD response comes the NEXT response, not a body: a body sent for HEAD is \
          read by the client as the start of the next response (RFC 9110 §9.3.2)"
     );
@@ -326,7 +335,7 @@ fn connection_close_is_honoured() {
     client.send("GET /items/2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     let reply = client.reply();
     assert_eq!(
-        reply.body, b"item 2\n",
+        reply.body, "item 2\n",
         "the request that asks to close is still answered"
     );
     assert!(
@@ -368,7 +377,7 @@ fn http10_request_is_answered_then_closed() {
     let mut client = Client::connect(server.addr());
     client.send("GET /items/1 HTTP/1.0\r\n\r\n");
     let reply = client.reply();
-    assert_eq!(reply.body, b"item 1\n", "HTTP/1.0 requests are served");
+    assert_eq!(reply.body, "item 1\n", "HTTP/1.0 requests are served");
     assert!(
         reply.says_close(),
         "HTTP/1.0 defaults to close: say `Connection: close` and close (RFC 9112 §9.3)"
@@ -395,7 +404,7 @@ fn http10_keep_alive_is_honoured() {
     client.send("GET /items/2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     assert_eq!(
         client.reply().body,
-        b"item 2\n",
+        "item 2\n",
         "and the second request is served on it"
     );
     stop(server);
@@ -406,7 +415,7 @@ fn malformed_request_gets_400_and_the_connection_closes() {
     let server = start(Config::default());
     let mut client = Client::connect(server.addr());
     client.send(&get("/items/1"));
-    assert_eq!(client.reply().body, b"item 1\n", "a good first request");
+    assert_eq!(client.reply().body, "item 1\n", "a good first request");
     client.send("NONSENSE\r\n\r\n");
     let reply = client.reply();
     assert_eq!(
@@ -423,6 +432,93 @@ fn malformed_request_gets_400_and_the_connection_closes() {
 }
 
 #[test]
+fn not_found_keeps_the_connection() {
+    let server = start(Config::default());
+    let mut client = Client::connect(server.addr());
+    client.send(&get("/nowhere"));
+    let reply = client.reply();
+    assert_eq!(
+        reply.status_line, "HTTP/1.1 404 Not Found",
+        "an unknown path gets 404 Not Found (RFC 9110 §15.5.5)"
+    );
+    assert!(
+        !reply.says_close(),
+        "a 404 is an ordinary response to a well-framed request: the connection stays open"
+    );
+    client.send(&get("/items/1"));
+    assert_eq!(
+        client.reply().body,
+        "item 1\n",
+        "the next request is served"
+    );
+    stop(server);
+}
+
+#[test]
+fn wrong_method_gets_405_and_keeps_the_connection() {
+    let server = start(Config::default());
+    let mut client = Client::connect(server.addr());
+    client.send(&get("/echo"));
+    let reply = client.reply();
+    assert_eq!(
+        reply.status_line, "HTTP/1.1 405 Method Not Allowed",
+        "GET on the POST-only /echo gets 405 (RFC 9110 §15.5.6)"
+    );
+    assert_eq!(
+        reply.header("Allow"),
+        Some("POST"),
+        "a 405 names the allowed methods"
+    );
+    assert!(!reply.says_close(), "a 405 does not end the connection");
+    client.send(&get("/items/2"));
+    assert_eq!(
+        client.reply().body,
+        "item 2\n",
+        "the next request is served"
+    );
+    stop(server);
+}
+
+#[test]
+fn oversized_body_gets_413_and_the_connection_closes() {
+    let server = start(Config::default());
+    let mut client = Client::connect(server.addr());
+    client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n");
+    let reply = client.reply();
+    assert_eq!(
+        reply.status_line, "HTTP/1.1 413 Content Too Large",
+        "a declared body over the limit gets 413, before reading it (RFC 9110 §15.5.14)"
+    );
+    assert!(
+        reply.says_close(),
+        "the unread body would be taken for the next request: say `Connection: close` and close"
+    );
+    client.closed_within(TIMEOUT);
+    stop(server);
+}
+
+#[test]
+fn oversized_head_gets_431_and_the_connection_closes() {
+    let server = start(Config::default());
+    let mut client = Client::connect(server.addr());
+    client.send(&format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(9000)
+    ));
+    let reply = client.reply();
+    assert_eq!(
+        reply.status_line, "HTTP/1.1 431 Request Header Fields Too Large",
+        "a field line over the parser's limit gets 431 (RFC 6585 §5): ParseError::status()"
+    );
+    assert!(
+        reply.says_close(),
+        "a head that was refused ends the connection"
+    );
+    client.closed_within(TIMEOUT);
+    stop(server);
+}
+
+#[test]
 fn idle_connection_is_closed_after_the_timeout() {
     let config = Config {
         idle_timeout: Duration::from_millis(200),
@@ -431,7 +527,7 @@ fn idle_connection_is_closed_after_the_timeout() {
     let server = start(config);
     let mut client = Client::connect(server.addr());
     client.send(&get("/items/1"));
-    assert_eq!(client.reply().body, b"item 1\n", "served before going idle");
+    assert_eq!(client.reply().body, "item 1\n", "served before going idle");
     let extra = client.closed_within(TIMEOUT);
     assert!(
         extra.is_empty(),
@@ -454,7 +550,7 @@ fn half_sent_request_is_dropped_after_the_timeout() {
     client.send(" t\r\n\r\n");
     assert_eq!(
         client.reply().body,
-        b"item 1\n",
+        "item 1\n",
         "a request that arrives in pieces, well within the idle timeout, is served"
     );
     client.send("GET /items/2 HTTP/1.1\r\nHost:");
@@ -482,7 +578,7 @@ fn max_requests_per_connection_is_enforced() {
     );
     client.send(&get("/items/2"));
     let reply = client.reply();
-    assert_eq!(reply.body, b"item 2\n", "request 2 of 2 is served");
+    assert_eq!(reply.body, "item 2\n", "request 2 of 2 is served");
     assert!(
         reply.says_close(),
         "the response that reaches max_requests says `Connection: close`, so the client \
@@ -501,13 +597,13 @@ fn connections_are_independent() {
     b.send(&get("/items/b1"));
     assert_eq!(
         b.reply().body,
-        b"item b1\n",
+        "item b1\n",
         "b is served while a's response waits unread"
     );
-    assert_eq!(a.reply().body, b"item a1\n", "a is served");
-    b.send("GET /items/b2 HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(a.reply().body, "item a1\n", "a is served");
+    b.send("GET /items/b2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(b.reply().says_close(), "b closes");
     a.send(&get("/items/a2"));
-    assert_eq!(a.reply().body, b"item a2\n", "closing b does not affect a");
+    assert_eq!(a.reply().body, "item a2\n", "closing b does not affect a");
     stop(server);
 }

@@ -14,7 +14,7 @@ const F_CHUNKED: u32 = 0x8;
 const F_CONTENT_LENGTH: u32 = 0x20;
 
 /// What llhttp decided: `Err(())` when it refused the request at or before the end of the head
-/// (errors in chunk data come later and are exercise 04's business), else the framing.
+/// (errors in chunk data come later and are chunked_body's business), else the framing.
 fn llhttp_verdict(log: &[Event]) -> Result<Framing, ()> {
     let headers = log.iter().find(|e| e.what.starts_with("headers complete "));
     let error = log.iter().find(|e| e.what.starts_with("error code="));
@@ -69,7 +69,7 @@ fn llhttp_framing_fixtures() {
                 continue;
             }
             // Excluded: a head line that is not `name:value` (here: a bare CR where the empty
-            // line should be): that is head syntax, the business of exercises 01 and 02.
+            // line should be): that is head syntax, the business of field_lines and http_headers.
             let input = String::from_utf8_lossy(&case.input);
             let Some((version, fields)) = split_head(&input) else {
                 excluded += 1;

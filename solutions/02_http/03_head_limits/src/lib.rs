@@ -148,6 +148,8 @@ pub struct Request {
     pub version: Version,
     /// The field lines in the order they arrived.
     pub headers: Vec<Header>,
+    /// The body: the head parser leaves it empty, whoever reads the body fills it in.
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -165,6 +167,7 @@ impl Request {
             form,
             version,
             headers,
+            body: Vec::new(),
         }
     }
 }

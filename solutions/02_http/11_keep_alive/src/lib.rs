@@ -31,7 +31,8 @@
 //! persistent connection, sending the body anyway is not just wasteful: the client reads those
 //! bytes as the start of the next response.
 //!
-//! Given code (below the line): the request parser, the `Response` type, `write_response`, the
+//! Given code (below the line): your request-head parser of request_line to head_limits (`src/head/`)
+//! with `read_request` on top, the `Response` type, `write_response`, the
 //! routes, and the `Server` with its accept loop. You write `wants_keep_alive` and
 //! `serve_connection`.
 //!
@@ -39,7 +40,7 @@
 //! (<https://www.rfc-editor.org/rfc/rfc9112#section-9.3>), RFC 9110 §7.6.1 "Connection"
 //! (<https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1>).
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,16 +75,16 @@ pub fn wants_keep_alive(request: &Request) -> bool {
         request
             .headers
             .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("Connection"))
-            .flat_map(|(_, value)| value.split(','))
-            .map(|option| option.trim_matches([' ', '\t']))
+            .filter(|field| field.name.eq_ignore_ascii_case("Connection"))
+            .flat_map(|field| field.value.split(|&b| b == b','))
+            .map(|option| option.trim_ascii())
     };
-    if options().any(|o| o.eq_ignore_ascii_case("close")) {
+    if options().any(|o| o.eq_ignore_ascii_case(b"close")) {
         return false;
     }
-    match request.version.as_str() {
-        "HTTP/1.1" => true,
-        _ => options().any(|o| o.eq_ignore_ascii_case("keep-alive")),
+    match request.version {
+        Version::Http11 => true,
+        Version::Http10 => options().any(|o| o.eq_ignore_ascii_case(b"keep-alive")),
     }
 }
 
@@ -105,17 +106,17 @@ pub fn serve_connection(stream: TcpStream, config: &Config) {
                 let mut response = route(&request);
                 if !keep_alive {
                     response = response.with_header("Connection", "close");
-                } else if request.version == "HTTP/1.0" {
+                } else if request.version == Version::Http10 {
                     response = response.with_header("Connection", "keep-alive");
                 }
                 (response, request.method != "HEAD", keep_alive)
             }
             // The client left or stayed silent too long: there is nobody to answer.
-            Err(ParseError::Closed | ParseError::Io(_)) => return,
+            Err(ReadError::Closed | ReadError::Io(_)) => return,
             // The framing is broken, so the next request cannot be found: answer and close.
-            Err(ParseError::Malformed(why)) => (closing(400, why), true, false),
-            Err(ParseError::HeadTooLarge) => (closing(431, "request head too large"), true, false),
-            Err(ParseError::BodyTooLarge) => (closing(413, "request body too large"), true, false),
+            Err(ReadError::Head(e)) => (closing(e.status(), &format!("{e:?}")), true, false),
+            Err(ReadError::BadFraming(why)) => (closing(400, why), true, false),
+            Err(ReadError::BodyTooLarge) => (closing(413, "request body too large"), true, false),
         };
         if write_response(&mut &stream, &response, include_body).is_err() || !keep_alive {
             return;
@@ -131,173 +132,90 @@ fn closing(status: u16, why: &str) -> Response {
 // Given code: you do not need to change anything below this line.
 // ---------------------------------------------------------------------------------------------
 
-/// The most bytes the request line and headers may take together.
-pub const MAX_HEAD_BYTES: usize = 8 * 1024;
+// The request model is the one you built in request_line, field_lines and head_limits: the
+// parser is given in src/head/, and `read_request` below feeds it from a socket.
+mod head;
+
+pub use head::{Header, Limits, ParseError, Parsed, Request, TargetForm, Version, parse_request};
+
 /// The largest request body this server accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A parsed request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
-    pub target: String,
-    /// `"HTTP/1.1"` or `"HTTP/1.0"`.
-    pub version: String,
-    /// Names as sent; values without surrounding whitespace.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    /// The first value of the header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// Why `read_request` returned no request.
 #[derive(Debug)]
-pub enum ParseError {
+pub enum ReadError {
     /// The client closed the connection before sending anything: nothing to answer.
     Closed,
     /// Reading failed (timeout, reset, or the client closed in the middle of a request):
     /// nothing to answer either.
     Io(io::Error),
-    /// Not a valid HTTP/1.x request: answer 400 Bad Request.
-    Malformed(&'static str),
-    /// The request line and headers exceed `MAX_HEAD_BYTES`: answer 431.
-    HeadTooLarge,
+    /// The head is invalid, over a limit, or without a valid Host: answer `error.status()`
+    /// (400, 414, 431 or 505).
+    Head(ParseError),
+    /// The body's framing cannot be trusted (a Content-Length that is not one number, or
+    /// Transfer-Encoding, which this server does not decode): answer 400.
+    BadFraming(&'static str),
     /// The declared body exceeds `MAX_BODY_BYTES`: answer 413.
     BodyTooLarge,
 }
 
-/// Reads one request (request line, headers, and a `Content-Length` body) from `reader`.
-pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ParseError> {
-    let mut budget = MAX_HEAD_BYTES;
-    let request_line = match read_line(reader, &mut budget)? {
-        Some(line) => line,
-        None => return Err(ParseError::Closed),
-    };
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(ParseError::Malformed(
-            "request line is not `METHOD target HTTP/1.x`",
-        ));
-    };
-    if !is_token(method) {
-        return Err(ParseError::Malformed("invalid method"));
-    }
-    if !target.starts_with('/') {
-        return Err(ParseError::Malformed("request target must start with '/'"));
-    }
-    if version != "HTTP/1.1" && version != "HTTP/1.0" {
-        return Err(ParseError::Malformed("unsupported HTTP version"));
-    }
-
-    let mut headers = Vec::new();
-    loop {
-        let line = read_line(reader, &mut budget)?.ok_or_else(|| {
-            ParseError::Io(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed in the headers",
-            ))
-        })?;
-        if line.is_empty() {
-            break;
+/// Reads one request (its head, then a `Content-Length` body) from `reader`. The bytes after
+/// the request (the next pipelined request) stay in `reader`.
+pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
+    let mut received = Vec::new();
+    let mut request = loop {
+        let chunk = reader.fill_buf().map_err(ReadError::Io)?;
+        if chunk.is_empty() {
+            return Err(if received.is_empty() {
+                ReadError::Closed
+            } else {
+                ReadError::Io(io::ErrorKind::UnexpectedEof.into())
+            });
         }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(ParseError::Malformed("header line without ':'"));
-        };
-        if !is_token(name) {
-            return Err(ParseError::Malformed("invalid header name"));
+        let before = received.len();
+        received.extend_from_slice(chunk);
+        match parse_request(&received, &Limits::default()).map_err(ReadError::Head)? {
+            Parsed::Complete { request, head_len } => {
+                // Take only the head from the reader: what follows is the body.
+                reader.consume(head_len - before);
+                break request;
+            }
+            Parsed::Partial => reader.consume(received.len() - before),
         }
-        headers.push((
-            name.to_string(),
-            value.trim_matches([' ', '\t']).to_string(),
-        ));
-    }
-
-    let mut request = Request {
-        method: method.to_string(),
-        target: target.to_string(),
-        version: version.to_string(),
-        headers,
-        body: Vec::new(),
     };
+    head::validate_host(&request).map_err(ReadError::Head)?;
     if request.header("Transfer-Encoding").is_some() {
-        return Err(ParseError::Malformed(
-            "Transfer-Encoding is not supported here",
-        ));
+        return Err(ReadError::BadFraming("Transfer-Encoding is not supported here"));
     }
-    let mut length: Option<usize> = None;
-    for (_, value) in request
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
-    {
-        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParseError::Malformed("invalid Content-Length"));
-        }
-        let n = value
-            .parse::<usize>()
-            .map_err(|_| ParseError::BodyTooLarge)?;
-        if length.is_some_and(|l| l != n) {
-            return Err(ParseError::Malformed("conflicting Content-Length values"));
-        }
-        length = Some(n);
+    let length = content_length(&request)?;
+    if length > MAX_BODY_BYTES as u64 {
+        return Err(ReadError::BodyTooLarge);
     }
-    let length = length.unwrap_or(0);
-    if length > MAX_BODY_BYTES {
-        return Err(ParseError::BodyTooLarge);
-    }
-    request.body = vec![0; length];
-    reader
-        .read_exact(&mut request.body)
-        .map_err(ParseError::Io)?;
+    request.body = vec![0; length as usize];
+    reader.read_exact(&mut request.body).map_err(ReadError::Io)?;
     Ok(request)
 }
 
-/// One CRLF-terminated line, without the CRLF; `None` at end of stream before any byte.
-fn read_line(reader: &mut impl BufRead, budget: &mut usize) -> Result<Option<String>, ParseError> {
-    if *budget == 0 {
-        return Err(ParseError::HeadTooLarge);
+/// The body length the Content-Length fields agree on (RFC 9112 §6.3), 0 without one.
+fn content_length(request: &Request) -> Result<u64, ReadError> {
+    let mut length = None;
+    let fields = request.headers.iter();
+    for field in fields.filter(|h| h.name.eq_ignore_ascii_case("Content-Length")) {
+        let digits = &field.value;
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(ReadError::BadFraming("invalid Content-Length"));
+        }
+        // All digits: only an overflow can fail, and that is certainly too large.
+        let n: u64 = std::str::from_utf8(digits)
+            .expect("ASCII digits")
+            .parse()
+            .map_err(|_| ReadError::BodyTooLarge)?;
+        if length.is_some_and(|l| l != n) {
+            return Err(ReadError::BadFraming("conflicting Content-Length values"));
+        }
+        length = Some(n);
     }
-    let mut line = Vec::new();
-    let n = reader
-        .take(*budget as u64)
-        .read_until(b'\n', &mut line)
-        .map_err(ParseError::Io)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if !line.ends_with(b"\n") {
-        return Err(if n == *budget {
-            ParseError::HeadTooLarge
-        } else {
-            ParseError::Io(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed mid-line",
-            ))
-        });
-    }
-    *budget -= n;
-    let Some(line) = line.strip_suffix(b"\r\n") else {
-        return Err(ParseError::Malformed("line does not end in CRLF"));
-    };
-    String::from_utf8(line.to_vec())
-        .map(Some)
-        .map_err(|_| ParseError::Malformed("request head is not UTF-8"))
-}
-
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    Ok(length.unwrap_or(0))
 }
 
 /// A response to send.
@@ -347,7 +265,9 @@ pub fn reason_phrase(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         413 => "Content Too Large",
+        414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
+        505 => "HTTP Version Not Supported",
         _ => "Unknown",
     }
 }
@@ -396,6 +316,9 @@ pub fn route(request: &Request) -> Response {
         return Response::new(200)
             .with_header("Content-Type", "application/octet-stream")
             .with_body(request.body.clone());
+    }
+    if path == "/echo" {
+        return Response::text(405, "Method Not Allowed\n").with_header("Allow", "POST");
     }
     Response::text(404, "Not Found\n")
 }

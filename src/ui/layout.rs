@@ -51,6 +51,23 @@ pub fn wrap(text: &str, cols: usize) -> String {
     out
 }
 
+/// Each line of `text` wrapped on its own at word boundaries (for lines that are not prose
+/// paragraphs: a status line, a "Next: ..." line).
+pub fn wrap_lines(text: &str, cols: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.is_empty() {
+            out.push('\n');
+            continue;
+        }
+        for part in textwrap::wrap(line, cols.max(1)) {
+            out.push_str(&part);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The first lines of `text` that fit in `rows` rows, with a note of what was left out, so
 /// what stands above and below it stays on screen. Never more than `rows` rows.
 pub fn fit(text: &str, rows: usize, cols: usize) -> String {
@@ -125,6 +142,11 @@ mod tests {
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(joined, words, "no word is lost or split");
         assert_eq!(wrap("averyveryverylongword", 5).lines().count(), 5);
+    }
+
+    #[test]
+    fn wrap_lines_keeps_each_line_apart() {
+        assert_eq!(wrap_lines("a b c\n\nd e", 3), "a b\nc\n\nd e\n");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the key line always stay on screen; what does not fit gives way in a fixed order: the
 //! compiler or test output first, then notes and status lines, then the earliest hints.
 
-use super::layout::{fit, rows_of, wrap};
+use super::layout::{fit, rows_of, wrap, wrap_lines};
 use crate::check::{Outcome, Status};
 use crate::course::{Course, Exercise};
 use crate::progress::Progress;
@@ -145,7 +145,7 @@ pub fn exercise(s: &ExerciseScreen, size: Size) -> String {
             .first_pending_from(course.index_of(&ex.name).unwrap_or(0) + 1)
             .filter(|&i| course.exercises[i].name != ex.name)
             .map(|i| &course.exercises[i]);
-        success = format!("\n{}", super::success(course, ex, next));
+        success = format!("\n{}", wrap_lines(&super::success(course, ex, next), cols));
         if s.progress.all_done() {
             success.push('\n');
             success.push_str(&wrap(&course.final_message, cols));

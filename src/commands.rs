@@ -1,12 +1,11 @@
 //! The one-shot commands: `run`, `hint`, `list`, `reset`.
 
-use crate::cache::{ResultCache, content_digest};
-use crate::cargo;
+use crate::cache::content_digest;
 use crate::check::{Checker, Status};
 use crate::course::{Course, Exercise};
 use crate::process::Cancel;
 use crate::progress::Progress;
-use crate::{shipped, ui};
+use crate::{record, shipped, ui};
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -41,17 +40,14 @@ pub fn run(name: Option<&str>) -> Result<ExitCode> {
     let outcome = checker
         .check_one(&ex, &Cancel::default(), |_, _| {})?
         .context("the check was interrupted")?;
-    let cache = ResultCache::open(&course.root, &cargo::target_dir(&course.root));
-    if let Some(content) = content {
-        cache.put(&cache.key(&content, color), &outcome);
-    }
+    record::remember(&course, content.as_deref(), color, &outcome);
     if outcome.status != Status::Pass {
         print!("{}", ui::outcome(&course, &ex, &outcome));
         return Ok(ExitCode::FAILURE);
     }
     print!("{}", ui::outcome_output(&outcome));
     let index = course.index_of(&ex.name).expect("found by name");
-    if let Err(e) = progress.mark_done(index) {
+    if let Err(e) = record::mark_if_passed(&course, &mut progress, index, outcome.status) {
         // The pass and the failure to record it belong in one sentence: a bare OS error after
         // "All tests pass" reads as if the learner's code had failed.
         eprintln!(
@@ -122,12 +118,14 @@ pub fn reset(name: &str, yes: bool) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    let restored = shipped::restore(&course, &ex)?;
-    for path in &restored {
+    let index = course.index_of(&ex.name).expect("found by name");
+    let reset = record::reset(&course, &mut progress, index)?;
+    for path in &reset.restored {
         let shown = path.strip_prefix(&course.root).unwrap_or(path);
         println!("restored {}", shown.display());
     }
-    let index = course.index_of(&ex.name).expect("found by name");
-    progress.mark_pending(index)?;
+    if let Some(e) = reset.unsaved {
+        bail!("{} was reset, but {e}", ex.name);
+    }
     Ok(ExitCode::SUCCESS)
 }

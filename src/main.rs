@@ -13,6 +13,7 @@ mod process;
 mod progress;
 #[cfg(target_os = "linux")]
 mod reaper;
+mod record;
 mod shipped;
 mod ui;
 mod verify;

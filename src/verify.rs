@@ -130,11 +130,7 @@ pub fn run(json: bool, no_cache: bool) -> Result<ExitCode> {
     let all: Vec<&Exercise> = course.exercises.iter().collect();
     let verdicts = check_all(&checker, &all, no_cache, Some("verify"))?;
     let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
-    for (i, v) in verdicts.iter().enumerate() {
-        if v.status == Status::Pass && !progress.is_done(&v.name) {
-            progress.mark_done(i)?;
-        }
-    }
+    crate::record::mark_all_passed(&course, &mut progress, &verdicts)?;
     if json {
         #[derive(Serialize)]
         struct Report<'a> {

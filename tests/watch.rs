@@ -250,3 +250,23 @@ fn poll_mode_sees_a_save_too() {
     watch.wait_for("the pass", |s| s.contains("All tests pass"));
     watch.quit();
 }
+
+#[test]
+fn a_reset_that_fails_leaves_the_exercise_done() {
+    // A course made here has no shipped copy in this binary: restoring it fails.
+    let course = TempCourse::new(&[ADDER]);
+    course.write("exercises/00_basics/01_adder/src/lib.rs", ADDER.solution);
+    let mut watch = Watch::start(&course);
+    watch.wait_for("the pass", |s| s.contains("adder is done"));
+    watch.press("x");
+    watch.wait_for("the question", |s| s.contains("[y/N]"));
+    watch.press("y");
+    let screen = watch.wait_for("the failure", |s| s.contains("Reset failed"));
+    assert!(screen.contains("1/1"), "still done on screen: {screen}");
+    let progress = course.read(".backlings-progress.toml");
+    assert!(
+        progress.contains("\"adder\""),
+        "a reset that restored nothing must not mark the exercise pending: {progress}"
+    );
+    watch.quit();
+}

@@ -6,13 +6,14 @@ use super::background::Background;
 use super::editor::Editor;
 use super::events::{Event, Key, is_relevant};
 use super::list::{Action, ListState};
+use crate::cache::content_digest;
 use crate::check::{Checker, Outcome, Status};
 use crate::course::Course;
 use crate::process::Cancel;
 use crate::progress::Progress;
 use crate::ui::screen::{self, Check, ExerciseScreen, ListScreen, Size};
 use crate::verify::check_all;
-use crate::{shipped, ui};
+use crate::{record, ui};
 use anyhow::Result;
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender};
@@ -229,14 +230,9 @@ impl Watch {
         self.note = None;
         match result {
             Ok(verdicts) => {
-                for (i, v) in verdicts.iter().enumerate() {
-                    if v.status == Status::Pass
-                        && !self.progress.is_done(&v.name)
-                        && let Err(e) = self.progress.mark_done(i)
-                    {
-                        self.note = Some(unsaved(&e));
-                        break;
-                    }
+                if let Err(e) = record::mark_all_passed(&self.course, &mut self.progress, &verdicts)
+                {
+                    self.note = Some(unsaved(&e));
                 }
                 self.all = verdicts.into_iter().map(|v| (v.name, v.status)).collect();
                 self.screen = Screen::All;
@@ -389,18 +385,19 @@ impl Watch {
 
     /// Restores exercise `index` as shipped; it is pending again only if that worked.
     fn reset(&mut self, index: usize) -> Result<()> {
-        let ex = self.course.exercises[index].clone();
-        match shipped::restore(&self.course, &ex) {
-            Ok(files) => {
-                self.progress.mark_pending(index)?;
-                self.note = Some(format!(
-                    "{} was reset ({} file(s) restored).",
-                    ex.name,
-                    files.len()
-                ));
-            }
-            Err(e) => self.note = Some(format!("Reset failed: {e:#}")),
-        }
+        let name = self.course.exercises[index].name.clone();
+        self.note = Some(
+            match record::reset(&self.course, &mut self.progress, index) {
+                Ok(record::Reset {
+                    restored,
+                    unsaved: None,
+                }) => format!("{name} was reset ({} file(s) restored).", restored.len()),
+                Ok(record::Reset {
+                    unsaved: Some(e), ..
+                }) => format!("{name} was reset, but {e}."),
+                Err(e) => format!("Reset failed: {e:#}"),
+            },
+        );
         if index == self.shown {
             self.start_check();
         } else {
@@ -433,13 +430,18 @@ impl Watch {
         let tx = self.tx.clone();
         thread::spawn(move || {
             let checker = Checker::for_course(&course, true);
+            let content = content_digest(&course.exercise_dir(&ex));
             let diag_tx = tx.clone();
-            let result = checker
-                .check_one(&ex, &cancel, |_, text| {
-                    let _ = diag_tx.send(Event::Diagnostic(id, text.to_string()));
-                })
-                .map_err(|e| format!("{e:#}"));
-            let _ = tx.send(Event::Checked(id, result));
+            let result = checker.check_one(&ex, &cancel, |_, text| {
+                let _ = diag_tx.send(Event::Diagnostic(id, text.to_string()));
+            });
+            let outcome = result.as_ref().ok().and_then(Option::as_ref).cloned();
+            let _ = tx.send(Event::Checked(id, result.map_err(|e| format!("{e:#}"))));
+            // Remembered after the screen has its result, off the learner's path: a later
+            // `verify` or `c` answers this exercise from the cache.
+            if let Some(outcome) = outcome {
+                record::remember(&course, content.as_deref(), true, &outcome);
+            }
         });
     }
 
@@ -465,10 +467,8 @@ impl Watch {
     }
 
     fn finished(&mut self, outcome: Outcome) -> Result<()> {
-        let ex = &self.course.exercises[self.shown];
-        if outcome.status == Status::Pass
-            && !self.progress.is_done(&ex.name)
-            && let Err(e) = self.progress.mark_done(self.shown)
+        if let Err(e) =
+            record::mark_if_passed(&self.course, &mut self.progress, self.shown, outcome.status)
         {
             self.note = Some(unsaved(&e));
         }

@@ -79,6 +79,17 @@ struct Target {
     kind: Vec<String>,
 }
 
+/// Which test targets a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestTargets {
+    /// Every test target, the library's unit-test harness included.
+    All,
+    /// Only `tests/*.rs`. A library without unit tests is then compiled once, not a second
+    /// time as a harness with nothing in it: on two cores under load that second compile
+    /// delays a compile error by tens of milliseconds, and a valid edit as well.
+    Integration,
+}
+
 /// Builds the test binaries of `packages` (by name) in the workspace at `root`, in one
 /// cargo invocation that goes on past a package that fails to compile. Each package's
 /// diagnostics go to `on_diagnostic` as the compiler reports them.
@@ -86,6 +97,7 @@ pub fn build_tests(
     root: &Path,
     target_dir: &Path,
     packages: &[&str],
+    targets: TestTargets,
     color: bool,
     cancel: &Cancel,
     mut on_diagnostic: impl FnMut(&Path, &str),
@@ -93,9 +105,13 @@ pub fn build_tests(
     let mut cmd = Command::new(cargo_program());
     cmd.current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir)
-        // `build --tests` makes the same test executables as `test --no-run` (same
-        // fingerprints), and unlike it can keep going past a crate that fails to compile.
-        .args(["build", "--tests", "--keep-going", "--quiet"])
+        // `build` makes the same test executables as `test --no-run` (same fingerprints),
+        // and unlike it can keep going past a crate that fails to compile.
+        .args(["build", "--keep-going", "--quiet"])
+        .args(match targets {
+            TestTargets::All => &["--tests"][..],
+            TestTargets::Integration => &["--test", "*"][..],
+        })
         .arg(if color {
             "--message-format=json-diagnostic-rendered-ansi"
         } else {

@@ -1,7 +1,7 @@
 //! Checking exercises: one cargo build of their tests, then each test binary run directly
 //! with the exercise's time limit. Returns an outcome with the output worth showing.
 
-use crate::cargo::{self, Build, PackageBuild};
+use crate::cargo::{self, Build, PackageBuild, TestTargets};
 use crate::course::{Course, Exercise};
 use crate::process::{self, Cancel, Exit};
 use anyhow::{Result, anyhow, bail};
@@ -86,10 +86,17 @@ impl<'a> Checker<'a> {
         on_diagnostic: impl FnMut(&Path, &str),
     ) -> Result<Option<Outcome>> {
         self.ensure_writable()?;
+        let dir = self.exercise_dir(ex);
+        let targets = if has_unit_tests(&dir.join("src")) || !has_test_files(&dir) {
+            TestTargets::All
+        } else {
+            TestTargets::Integration
+        };
         let build = cargo::build_tests(
             self.workspace,
             &self.target_dir,
             &[&ex.name],
+            targets,
             self.color,
             cancel,
             on_diagnostic,
@@ -120,6 +127,7 @@ impl<'a> Checker<'a> {
             self.workspace,
             &self.target_dir,
             &names,
+            TestTargets::All,
             self.color,
             cancel,
             |dir, _| on_building(dir),
@@ -329,6 +337,45 @@ fn build_failure(exercises: &[&Exercise], build: &Build) -> anyhow::Error {
     }
 }
 
+/// Whether the crate's sources hold unit tests (`#[test]`, `#[cfg(test)]`, `#[tokio::test]`...):
+/// any attribute that mentions `test`. A false "yes" only costs a compile of an empty harness.
+fn has_unit_tests(src: &Path) -> bool {
+    fn walk(dir: &Path) -> io::Result<bool> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if walk(&path)? {
+                    return Ok(true);
+                }
+            } else if path.extension().is_some_and(|x| x == "rs")
+                && attributes_mention_test(&std::fs::read_to_string(&path)?)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+    // Unreadable sources: build everything and let the compiler say what is wrong.
+    walk(src).unwrap_or(true)
+}
+
+fn attributes_mention_test(code: &str) -> bool {
+    code.match_indices('#').any(|(i, _)| {
+        let rest = code[i + 1..].trim_start_matches('!');
+        rest.starts_with('[') && rest[..rest.find(']').unwrap_or(rest.len())].contains("test")
+    })
+}
+
+/// Whether the crate has integration tests (`tests/*.rs`).
+fn has_test_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir.join("tests"))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        })
+        .unwrap_or(false)
+}
+
 /// `Ok` if a folder could be made and written at `path`; else what is in the way, naming it.
 /// Asks the kernel (access(2)) rather than writing a probe file, so nothing appears in the
 /// learner's folders; it honours read-only mounts and ACLs as a write would.
@@ -480,6 +527,17 @@ mod tests {
         assert!(d.is_some() && d < b && b < c, "{text}");
         assert!(text.contains("more failing: a"), "{text}");
         assert!(!text.contains("RUST_BACKTRACE"), "{text}");
+    }
+
+    #[test]
+    fn any_attribute_that_mentions_test_means_unit_tests() {
+        assert!(attributes_mention_test("#[cfg(test)]\nmod tests {}"));
+        assert!(attributes_mention_test("#[test]\nfn a() {}"));
+        assert!(attributes_mention_test("#[tokio::test]\nasync fn a() {}"));
+        assert!(attributes_mention_test("#![cfg(test)]\n"));
+        assert!(!attributes_mention_test(
+            "#[derive(Debug)]\nstruct Test;\n// #test\nfn test() {}\n"
+        ));
     }
 
     #[test]

@@ -325,9 +325,12 @@ fn build_failure(exercises: &[&Exercise], build: &Build) -> anyhow::Error {
     };
     let cause = cargo::error_summary(&build.stderr);
     if cause.is_empty() {
+        let how = match build.exit {
+            Exit::Finished(status) => status.to_string(),
+            other => format!("{other:?}"),
+        };
         anyhow!(
-            "cargo could not build {names} and gave no reason ({:?}); run `cargo build --tests -p {}` in the course folder to see more",
-            build.exit,
+            "cargo could not build {names} and said nothing about why ({how}); run `cargo build --tests -p {}` in the course folder to see its output",
             exercises.first().map_or("NAME", |e| e.name.as_str())
         )
     } else {

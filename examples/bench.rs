@@ -3,9 +3,12 @@
 //! It copies the course to a temporary folder and measures, each beside its floor taken in the
 //! same run: save-to-feedback in watch mode (from the write to the last byte of the new screen)
 //! against a bare `cargo test -p` after the same edit, for a std-only exercise and the SQL one;
-//! a compile error on screen against a bare `cargo build --tests -p`; a check during the
+//! a compile error on screen against a bare `cargo test --no-run -p`; a check during the
 //! background dependency build; rapid saves (none may be lost); `verify` warm and cold;
 //! start-up to the first result; the target directory's size; the runner's memory and wake-ups.
+//!
+//! Other work on the machine moves every absolute time, so each figure that has a floor is
+//! measured in rounds, one watch trial then one bare trial: the ratio is what to compare.
 
 #[path = "../tests/common/pty.rs"]
 mod pty;
@@ -17,10 +20,14 @@ use std::time::{Duration, Instant};
 const STD_EXERCISE: (&str, &str) = ("errors_as_values", "00_warmup/01_errors_as_values");
 const SQL_EXERCISE: (&str, &str) = ("parameterised_queries", "05_sql/01_parameterised_queries");
 const LONG: Duration = Duration::from_secs(600);
+/// The figures `--only` can pick.
+const SECTIONS: [&str; 6] = ["verify", "std", "sql", "compile-error", "rapid", "memory"];
 
 struct Bench {
     bin: PathBuf,
-    work: tempfile::TempDir,
+    /// The course copy; removed at the end unless given with `--work`.
+    work: PathBuf,
+    _temp: Option<tempfile::TempDir>,
     target: PathBuf,
     trials: usize,
     rapid: usize,
@@ -32,6 +39,8 @@ fn main() {
     let mut trials = 15;
     let mut rapid = 100;
     let mut cold = true;
+    let mut only: Option<Vec<String>> = None;
+    let mut work_dir: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--trials" => {
@@ -42,7 +51,15 @@ fn main() {
             }
             "--rapid" => rapid = args.next().and_then(|n| n.parse().ok()).expect("--rapid N"),
             "--no-cold" => cold = false,
-            other => panic!("unknown argument {other}; use --trials N, --rapid N, --no-cold"),
+            "--work" => work_dir = Some(args.next().expect("--work DIR").into()),
+            "--only" => {
+                let list = args.next().expect("--only SECTION[,SECTION]");
+                only = Some(list.split(',').map(str::to_string).collect());
+            }
+            other => panic!(
+                "unknown argument {other}; use --trials N, --rapid N, --no-cold, --work DIR, --only {}",
+                SECTIONS.join(",")
+            ),
         }
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -54,7 +71,15 @@ fn main() {
         "build the runner first (bench/run.sh does): {}",
         bin.display()
     );
-    let work = tempfile::tempdir().unwrap();
+    // A course copy given with --work keeps its target directory between runs.
+    let temp = work_dir.is_none().then(|| tempfile::tempdir().unwrap());
+    let work = match work_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).unwrap();
+            dir.canonicalize().unwrap()
+        }
+        None => temp.as_ref().unwrap().path().to_path_buf(),
+    };
     for item in [
         "Cargo.toml",
         "Cargo.lock",
@@ -65,12 +90,13 @@ fn main() {
         "solutions",
         "testkit",
     ] {
-        copy(&repo.join(item), &work.path().join(item));
+        copy(&repo.join(item), &work.join(item));
     }
-    let target = work.path().join("target");
+    let target = work.join("target");
     let mut b = Bench {
         bin,
         work,
+        _temp: temp,
         target,
         trials,
         rapid,
@@ -78,7 +104,7 @@ fn main() {
     };
     println!(
         "course copied to {}; {} trials per figure",
-        b.work.path().display(),
+        b.work.display(),
         b.trials
     );
 
@@ -94,12 +120,28 @@ fn main() {
             "-q",
         ]);
     }
-    b.verify_warm();
-    b.hot(STD_EXERCISE, "std-only exercise");
-    b.hot(SQL_EXERCISE, "SQL exercise (rusqlite, bundled SQLite)");
-    b.compile_error(STD_EXERCISE);
-    b.rapid_saves(STD_EXERCISE);
-    b.memory(STD_EXERCISE);
+    let wanted = |section: &str| {
+        assert!(SECTIONS.contains(&section));
+        only.as_ref().is_none_or(|o| o.iter().any(|s| s == section))
+    };
+    if wanted("verify") {
+        b.verify_warm();
+    }
+    if wanted("std") {
+        b.hot(STD_EXERCISE, "std-only exercise");
+    }
+    if wanted("sql") {
+        b.hot(SQL_EXERCISE, "SQL exercise (rusqlite, bundled SQLite)");
+    }
+    if wanted("compile-error") {
+        b.compile_error(STD_EXERCISE);
+    }
+    if wanted("rapid") {
+        b.rapid_saves(STD_EXERCISE);
+    }
+    if wanted("memory") {
+        b.memory(STD_EXERCISE);
+    }
     let size = dir_size(&b.target);
     b.line(format!(
         "target directory after the whole course is built: {:.0} MB",
@@ -119,7 +161,7 @@ impl Bench {
     }
 
     fn root(&self) -> &Path {
-        self.work.path()
+        &self.work
     }
 
     fn cargo(&self, args: &[&str]) -> Duration {
@@ -158,6 +200,54 @@ impl Bench {
 
     fn watch(&self) -> pty::Watch {
         pty::Watch::start(&self.bin, self.root(), &[], Some(&self.target))
+    }
+
+    /// Watch mode on exercise `name`, once its first check and the background build are
+    /// over, so that a trial measures the save alone.
+    fn watch_idle(&self, name: &str) -> pty::Watch {
+        // A pass in the last round moved the current exercise on.
+        self.set_current(name);
+        let w = self.watch();
+        w.wait_for("the first result", |s| s.contains("q:quit"));
+        let pid = w.pid();
+        let mut idle_since = Instant::now();
+        let start = Instant::now();
+        while idle_since.elapsed() < Duration::from_millis(300) {
+            if has_children(pid) {
+                idle_since = Instant::now();
+            }
+            assert!(start.elapsed() < LONG, "watch mode never became idle");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        w
+    }
+
+    /// Runs cargo; returns when `marker` first appeared in its output, and when it ended.
+    fn cargo_until(&self, args: &[&str], marker: &str) -> (Duration, Duration) {
+        use std::io::Read;
+        let start = Instant::now();
+        let mut child = Command::new("cargo")
+            .args(args)
+            .current_dir(self.root())
+            .env("CARGO_TARGET_DIR", &self.target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cargo runs");
+        let mut stderr = child.stderr.take().expect("piped");
+        let (mut seen, mut first, mut buf) = (Vec::new(), None, [0u8; 8192]);
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if first.is_none() && String::from_utf8_lossy(&seen).contains(marker) {
+                first = Some(start.elapsed());
+            }
+        }
+        child.wait().expect("cargo ends");
+        let exit = start.elapsed();
+        (first.expect("cargo reported the error"), exit)
     }
 
     fn lib(&self, dir: &str) -> PathBuf {
@@ -273,14 +363,13 @@ impl Bench {
         ));
     }
 
-    /// Save-to-feedback on a passing exercise, beside bare cargo after the same edit.
+    /// Save-to-feedback on a passing exercise, beside bare cargo after the same edit, in rounds.
     fn hot(&mut self, (name, dir): (&str, &str), label: &str) {
         let solution = self.solution(dir);
         self.set_current(name);
-        let w = self.watch();
-        w.wait_for("the first result", |s| s.contains("q:quit"));
-        let mut watch = Vec::new();
+        let (mut watch, mut bare, mut bare_tests) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..self.trials {
+            let w = self.watch_idle(name);
             watch.push(self.save_and_wait(
                 &w,
                 dir,
@@ -288,11 +377,7 @@ impl Bench {
                 "a pass",
                 |s| s.contains("All tests pass"),
             ));
-        }
-        w.quit();
-        let mut bare = Vec::new();
-        let mut bare_tests = Vec::new();
-        for i in 0..self.trials {
+            w.quit();
             std::fs::write(self.lib(dir), format!("{solution}\n// bare edit {i}\n")).unwrap();
             bare.push(self.cargo(&["test", "-q", "-p", name]));
             std::fs::write(
@@ -314,30 +399,58 @@ impl Bench {
         ));
     }
 
+    /// A compile error on screen, beside its floor: a bare `cargo test --no-run -p` after the
+    /// same edit, from the write to its exit. Both also give the time to their first error line.
     fn compile_error(&mut self, (name, dir): (&str, &str)) {
         let solution = self.solution(dir);
         self.set_current(name);
-        let w = self.watch();
-        w.wait_for("the first result", |s| s.contains("q:quit"));
-        let mut watch = Vec::new();
+        std::fs::write(self.lib(dir), &solution).unwrap();
+        let (mut watch, mut watch_first) = (Vec::new(), Vec::new());
+        let (mut bare, mut bare_first) = (Vec::new(), Vec::new());
         for i in 0..self.trials {
-            let text = format!("{solution}\npub fn bench_{i}() -> u32 {{ \"not a number\" }}\n");
+            let w = self.watch_idle(name);
             let marker = format!("bench_{i}");
-            watch.push(self.save_and_wait(&w, dir, &text, "a compile error", |s| {
-                s.contains("does not compile") && s.contains(&marker)
-            }));
-        }
-        w.quit();
-        let mut bare = Vec::new();
-        for i in 0..self.trials {
-            let text = format!("{solution}\npub fn bare_{i}() -> u32 {{ \"not a number\" }}\n");
+            let text = format!("{solution}\npub fn {marker}() -> u32 {{ \"not a number\" }}\n");
+            let since = w.received_len();
+            let start = Instant::now();
             std::fs::write(self.lib(dir), text).unwrap();
-            bare.push(self.cargo(&["build", "-q", "--tests", "-p", name]));
+            // The diagnostic streams in while the check runs; the verdict comes after.
+            // Look at the screen only when bytes arrived: the bench must not steal the CPU.
+            let mut seen = since;
+            loop {
+                let len = w.received_len();
+                if len != seen {
+                    seen = len;
+                    if w.screen().contains(&marker) {
+                        break;
+                    }
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(60),
+                    "the compile error never showed; the screen shows:\n{}",
+                    w.screen()
+                );
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            watch_first.push(start.elapsed());
+            let (_, last) = w.wait_for_since(since, "a compile error", LONG, |s| {
+                s.contains("does not compile") && s.contains(&marker)
+            });
+            watch.push(last - start);
+            w.quit();
+
+            let marker = format!("bare_{i}");
+            let text = format!("{solution}\npub fn {marker}() -> u32 {{ \"not a number\" }}\n");
+            std::fs::write(self.lib(dir), text).unwrap();
+            let (first, exit) = self.cargo_until(&["test", "--no-run", "-q", "-p", name], &marker);
+            bare_first.push(first);
+            bare.push(exit);
         }
         std::fs::write(self.lib(dir), &solution).unwrap();
-        let (w, b) = (median(&mut watch), median(&mut bare));
+        let (w, wf) = (median(&mut watch), median(&mut watch_first));
+        let (b, bf) = (median(&mut bare), median(&mut bare_first));
         self.line(format!(
-            "compile error on screen: watch median {w:.3} s; bare `cargo build --tests -p` {b:.3} s (ratio {:.2})",
+            "compile error on screen (write to last byte): watch median {w:.3} s; floor, bare `cargo test --no-run -p` to its exit: {b:.3} s; ratio {:.2} (first error line: watch {wf:.3} s, bare {bf:.3} s)",
             w / b
         ));
     }
@@ -416,6 +529,27 @@ impl Bench {
         ));
         w.quit();
     }
+}
+
+/// Whether process `pid` has a child (a check or a build running).
+fn has_children(pid: u32) -> bool {
+    let parent = pid.to_string();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .any(|e| {
+            let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+            // The parent's pid is the second field after the command name.
+            let after = stat.rsplit(')').next().unwrap_or("");
+            after.split_whitespace().nth(1) == Some(parent.as_str())
+        })
 }
 
 fn next(seed: &mut u32) -> u32 {

@@ -79,6 +79,17 @@ struct Target {
     kind: Vec<String>,
 }
 
+/// Which test targets a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestTargets {
+    /// Every test target, the library's unit-test harness included.
+    All,
+    /// Only `tests/*.rs`. A library without unit tests is then compiled once, not a second
+    /// time as a harness with nothing in it: on two cores under load that second compile
+    /// delays a compile error by tens of milliseconds, and a valid edit as well.
+    Integration,
+}
+
 /// Builds the test binaries of `packages` (by name) in the workspace at `root`, in one
 /// cargo invocation that goes on past a package that fails to compile. Each package's
 /// diagnostics go to `on_diagnostic` as the compiler reports them.
@@ -86,6 +97,7 @@ pub fn build_tests(
     root: &Path,
     target_dir: &Path,
     packages: &[&str],
+    targets: TestTargets,
     color: bool,
     cancel: &Cancel,
     mut on_diagnostic: impl FnMut(&Path, &str),
@@ -93,9 +105,13 @@ pub fn build_tests(
     let mut cmd = Command::new(cargo_program());
     cmd.current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir)
-        // `build --tests` makes the same test executables as `test --no-run` (same
-        // fingerprints), and unlike it can keep going past a crate that fails to compile.
-        .args(["build", "--tests", "--keep-going", "--quiet"])
+        // `build` makes the same test executables as `test --no-run` (same fingerprints),
+        // and unlike it can keep going past a crate that fails to compile.
+        .args(["build", "--keep-going", "--quiet"])
+        .args(match targets {
+            TestTargets::All => &["--tests"][..],
+            TestTargets::Integration => &["--test", "*"][..],
+        })
         .arg(if color {
             "--message-format=json-diagnostic-rendered-ansi"
         } else {
@@ -169,6 +185,39 @@ pub fn build_tests(
     Ok(build)
 }
 
+/// cargo's own error (not a compiler's) in one line: its first `error:` line, where it points
+/// (` --> file:line:col`), and the first line of each cause, without colours. Empty if it
+/// printed none.
+pub fn error_summary(stderr: &str) -> String {
+    let plain = console::strip_ansi_codes(stderr);
+    let Some(start) = plain.find("error:") else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    let mut lines = plain[start..].lines();
+    if let Some(first) = lines.next() {
+        parts.push(first.trim_start_matches("error:").trim().to_string());
+    }
+    let mut in_cause = false;
+    for line in lines {
+        let line = line.trim();
+        if let Some(at) = line.strip_prefix("--> ")
+            && parts.len() == 1
+        {
+            parts[0] = format!("{} at {at}", parts[0]);
+        } else if line == "Caused by:" {
+            in_cause = true;
+        } else if line.starts_with("error:") {
+            break;
+        } else if in_cause && !line.is_empty() {
+            parts.push(line.to_string());
+            in_cause = false;
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(": ")
+}
+
 /// Builds every exercise's tests (and so every dependency) at the lowest CPU priority, calling
 /// `on_crate` per crate built. Returns `true` if cargo got to the end, `false` if cancelled.
 pub fn build_in_background(
@@ -204,4 +253,24 @@ pub fn build_in_background(
         }
     });
     matches!(result, Ok(out) if out.exit != Exit::Cancelled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_summary_keeps_the_error_and_the_first_line_of_each_cause() {
+        let stderr = "warning: unused key\n\u{1b}[1m\u{1b}[91merror\u{1b}[0m: failed to parse manifest at `/c/Cargo.toml`\n\nCaused by:\n  TOML parse error at line 2, column 1\n    |\n  2 | [package\n    | ^\n  invalid table header\n";
+        assert_eq!(
+            error_summary(stderr),
+            "failed to parse manifest at `/c/Cargo.toml`: TOML parse error at line 2, column 1"
+        );
+        assert_eq!(error_summary("warning: only this\n"), "");
+        let toml = "error: unclosed table, expected `]`\n --> exercises/a/Cargo.toml:1:9\n  |\n1 | [package\n  |         ^\nerror: failed to load manifest for workspace member `/c/exercises/a`\n";
+        assert_eq!(
+            error_summary(toml),
+            "unclosed table, expected `]` at exercises/a/Cargo.toml:1:9"
+        );
+    }
 }

@@ -1,11 +1,12 @@
 //! Checking exercises: one cargo build of their tests, then each test binary run directly
 //! with the exercise's time limit. Returns an outcome with the output worth showing.
 
-use crate::cargo::{self, Build};
+use crate::cargo::{self, Build, PackageBuild, TestTargets};
 use crate::course::{Course, Exercise};
 use crate::process::{self, Cancel, Exit};
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -77,17 +78,27 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks one exercise; diagnostics go to `on_diagnostic` as the compiler reports them.
-    /// Returns `None` when cancelled.
+    /// Returns `None` when cancelled, and an error (one sentence) when the check could not run
+    /// for a reason other than the learner's code: a folder cargo cannot write, cargo missing,
+    /// a manifest or dependency that does not build.
     pub fn check_one(
         &self,
         ex: &Exercise,
         cancel: &Cancel,
         on_diagnostic: impl FnMut(&Path, &str),
     ) -> Result<Option<Outcome>> {
+        self.ensure_writable()?;
+        let dir = self.exercise_dir(ex);
+        let targets = if has_unit_tests(&dir.join("src")) || !has_test_files(&dir) {
+            TestTargets::All
+        } else {
+            TestTargets::Integration
+        };
         let build = cargo::build_tests(
             self.workspace,
             &self.target_dir,
             &[&ex.name],
+            targets,
             self.color,
             cancel,
             on_diagnostic,
@@ -95,12 +106,12 @@ impl<'a> Checker<'a> {
         if build.exit == Exit::Cancelled {
             return Ok(None);
         }
-        let dir = self.exercise_dir(ex);
-        Ok(self.outcome(ex, &dir, &build, cancel))
+        self.outcome(ex, &build, cancel)
     }
 
     /// Checks many exercises: one build, then their test binaries in parallel, bounded by the
-    /// cores. `on_done` is called once per exercise as its verdict is known.
+    /// cores. `on_done` is called once per exercise as its verdict is known. An error means
+    /// the check could not run (see [`Checker::check_one`]).
     pub fn check_many(
         &self,
         exercises: &[&Exercise],
@@ -111,17 +122,30 @@ impl<'a> Checker<'a> {
         if exercises.is_empty() {
             return Ok(Vec::new());
         }
+        self.ensure_writable()?;
         let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
         let mut on_building = on_building;
         let build = cargo::build_tests(
             self.workspace,
             &self.target_dir,
             &names,
+            TestTargets::All,
             self.color,
             cancel,
             |dir, _| on_building(dir),
         )?;
-        let results: Vec<Mutex<Option<Outcome>>> =
+        if build.exit == Exit::Cancelled {
+            return Ok(exercises.iter().map(|_| cancelled_outcome()).collect());
+        }
+        let failed: Vec<&Exercise> = exercises
+            .iter()
+            .copied()
+            .filter(|ex| matches!(built(&self.exercise_dir(ex), &build), Built::Failed))
+            .collect();
+        if !failed.is_empty() {
+            return Err(build_failure(&failed, &build));
+        }
+        let results: Vec<Mutex<Option<Result<Outcome>>>> =
             exercises.iter().map(|_| Mutex::new(None)).collect();
         let next = Mutex::new(0usize);
         let workers = std::thread::available_parallelism()
@@ -139,20 +163,59 @@ impl<'a> Checker<'a> {
                             i
                         };
                         let Some(ex) = exercises.get(i) else { break };
-                        let dir = self.exercise_dir(ex);
-                        let outcome = self
-                            .outcome(ex, &dir, &build, cancel)
-                            .unwrap_or_else(cancelled_outcome);
-                        on_done(ex, &outcome);
-                        *results[i].lock().unwrap() = Some(outcome);
+                        let result = self
+                            .outcome(ex, &build, cancel)
+                            .map(|o| o.unwrap_or_else(cancelled_outcome));
+                        if let Ok(outcome) = &result {
+                            on_done(ex, outcome);
+                        }
+                        *results[i].lock().unwrap() = Some(result);
                     }
                 });
             }
         });
-        Ok(results
+        results
             .into_iter()
-            .map(|r| r.into_inner().unwrap().unwrap_or_else(cancelled_outcome))
-            .collect())
+            .map(|r| {
+                r.into_inner()
+                    .unwrap()
+                    .unwrap_or_else(|| Ok(cancelled_outcome()))
+            })
+            .collect()
+    }
+
+    /// The verdict from the build and, when it compiled, from running its tests.
+    fn outcome(&self, ex: &Exercise, build: &Build, cancel: &Cancel) -> Result<Option<Outcome>> {
+        let dir = self.exercise_dir(ex);
+        match built(&dir, build) {
+            Built::Tests(pkg) => self.run_tests(ex, &dir, pkg, cancel),
+            Built::CompileError(output) => Ok(Some(Outcome {
+                status: Status::CompileError,
+                output,
+            })),
+            Built::Failed => Err(build_failure(&[ex], build)),
+        }
+    }
+
+    /// Fails with one sentence, before cargo is started, when the folders it writes to are
+    /// not writable: cargo would say so in a way a learner cannot act on.
+    fn ensure_writable(&self) -> Result<()> {
+        if let Err(why) = probe_writable(self.workspace) {
+            if self.crates == "exercises" {
+                bail!(
+                    "cannot write in the course folder: {why}; backlings keeps your progress there and cargo its lock file, so make it writable (chmod -R u+w {}) or clone the course into a folder you own",
+                    self.workspace.display()
+                );
+            }
+            bail!("cannot write the copy of the course that cargo builds: {why}");
+        }
+        if let Err(why) = probe_writable(&self.target_dir) {
+            bail!(
+                "cannot build in the target directory {}: {why}; make it a folder you can write, or set CARGO_TARGET_DIR to one",
+                self.target_dir.display()
+            );
+        }
+        Ok(())
     }
 
     /// The folder of an exercise's crate in this checker's workspace.
@@ -160,47 +223,21 @@ impl<'a> Checker<'a> {
         self.workspace.join(self.crates).join(&ex.dir)
     }
 
-    /// The verdict from the build and, when it compiled, from running its tests.
-    fn outcome(
-        &self,
-        ex: &Exercise,
-        dir: &Path,
-        build: &Build,
-        cancel: &Cancel,
-    ) -> Option<Outcome> {
-        let pkg = build.packages.get(dir);
-        let compiled = pkg.is_some_and(|p| !p.errored && !p.test_binaries.is_empty());
-        if !compiled {
-            let mut output = pkg.map(|p| p.diagnostics.clone()).unwrap_or_default();
-            if output.trim().is_empty() {
-                // No diagnostic of its own: a manifest error or a failed dependency.
-                output = build.stderr.clone();
-            }
-            return Some(Outcome {
-                status: Status::CompileError,
-                output,
-            });
-        }
-        let pkg = pkg.expect("compiled implies built");
-        self.run_tests(ex, dir, &pkg.test_binaries, &pkg.diagnostics, cancel)
-    }
-
     /// Runs each test binary in turn within one time limit for them all.
     fn run_tests(
         &self,
         ex: &Exercise,
         dir: &Path,
-        binaries: &[(u8, PathBuf)],
-        warnings: &str,
+        pkg: &PackageBuild,
         cancel: &Cancel,
-    ) -> Option<Outcome> {
+    ) -> Result<Option<Outcome>> {
         let deadline = Instant::now() + ex.timeout;
         let mut output = String::new();
         let mut status = Status::Pass;
         // Tests append notes for the learner here (testkit's skip): libtest hides what a
         // passing test prints, and a conformance test that skipped must not pass in silence.
         let notes = tempfile::NamedTempFile::new().ok();
-        for (_, binary) in binaries {
+        for (_, binary) in &pkg.test_binaries {
             let left = deadline.saturating_duration_since(Instant::now());
             let mut cmd = Command::new(binary);
             cmd.current_dir(dir)
@@ -225,14 +262,14 @@ impl<'a> Checker<'a> {
                 |_| {},
             ) {
                 Ok(run) => run,
-                Err(e) => {
-                    output.push_str(&format!("cannot run {}: {e}\n", binary.display()));
-                    status = Status::Fail;
-                    break;
-                }
+                Err(e) => bail!(
+                    "cannot run the tests of `{}`: {} does not start ({e}); if the target directory is on a file system that forbids running programs (noexec), set CARGO_TARGET_DIR to a folder on another",
+                    ex.name,
+                    binary.display()
+                ),
             };
             match run.exit {
-                Exit::Cancelled => return None,
+                Exit::Cancelled => return Ok(None),
                 Exit::TimedOut => {
                     status = Status::Timeout;
                     output.push_str(&String::from_utf8_lossy(&run.stdout));
@@ -263,7 +300,7 @@ impl<'a> Checker<'a> {
         }
         if status == Status::Pass {
             // Warnings are worth seeing once the tests pass, never in the way of a failure.
-            output = warnings.to_string();
+            output = pkg.diagnostics.clone();
         }
         let mut notes: Vec<String> = notes
             .and_then(|n| std::fs::read_to_string(n.path()).ok())
@@ -274,8 +311,117 @@ impl<'a> Checker<'a> {
             output.push('\n');
         }
         output.extend(notes);
-        Some(Outcome { status, output })
+        Ok(Some(Outcome { status, output }))
     }
+}
+
+/// What a build made of one package.
+enum Built<'b> {
+    /// Its test binaries, ready to run.
+    Tests(&'b PackageBuild),
+    /// Its own code did not compile; the compiler's diagnostics.
+    CompileError(String),
+    /// It was not built, and no diagnostic of its own says why: cargo itself failed (a
+    /// manifest, a dependency, the target directory), which is not the learner's doing.
+    Failed,
+}
+
+fn built<'b>(dir: &Path, build: &'b Build) -> Built<'b> {
+    match build.packages.get(dir) {
+        Some(pkg) if pkg.errored => Built::CompileError(pkg.diagnostics.clone()),
+        Some(pkg) if !pkg.test_binaries.is_empty() => Built::Tests(pkg),
+        _ => Built::Failed,
+    }
+}
+
+/// One sentence for a build that failed before any of `exercises` was compiled.
+fn build_failure(exercises: &[&Exercise], build: &Build) -> anyhow::Error {
+    let names = match exercises {
+        [one] => format!("`{}`", one.name),
+        [first, rest @ ..] => format!("`{}` (and {} more)", first.name, rest.len()),
+        [] => "the exercises".to_string(),
+    };
+    let cause = cargo::error_summary(&build.stderr);
+    if cause.is_empty() {
+        let how = match build.exit {
+            Exit::Finished(status) => status.to_string(),
+            other => format!("{other:?}"),
+        };
+        anyhow!(
+            "cargo could not build {names} and said nothing about why ({how}); run `cargo build --tests -p {}` in the course folder to see its output",
+            exercises.first().map_or("NAME", |e| e.name.as_str())
+        )
+    } else {
+        anyhow!(
+            "cargo could not build {names}, and not because of the exercise's code: {cause}; fix that, then check again"
+        )
+    }
+}
+
+/// Whether the crate's sources hold unit tests (`#[test]`, `#[cfg(test)]`, `#[tokio::test]`...):
+/// any attribute that mentions `test`. A false "yes" only costs a compile of an empty harness.
+fn has_unit_tests(src: &Path) -> bool {
+    fn walk(dir: &Path) -> io::Result<bool> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if walk(&path)? {
+                    return Ok(true);
+                }
+            } else if path.extension().is_some_and(|x| x == "rs")
+                && attributes_mention_test(&std::fs::read_to_string(&path)?)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+    // Unreadable sources: build everything and let the compiler say what is wrong.
+    walk(src).unwrap_or(true)
+}
+
+fn attributes_mention_test(code: &str) -> bool {
+    code.match_indices('#').any(|(i, _)| {
+        let rest = code[i + 1..].trim_start_matches('!');
+        rest.starts_with('[') && rest[..rest.find(']').unwrap_or(rest.len())].contains("test")
+    })
+}
+
+/// Whether the crate has integration tests (`tests/*.rs`).
+fn has_test_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir.join("tests"))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        })
+        .unwrap_or(false)
+}
+
+/// `Ok` if a folder could be made and written at `path`; else what is in the way, naming it.
+/// Asks the kernel (access(2)) rather than writing a probe file, so nothing appears in the
+/// learner's folders; it honours read-only mounts and ACLs as a write would.
+fn probe_writable(path: &Path) -> Result<(), String> {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(existing) = path.ancestors().find(|p| p.symlink_metadata().is_ok()) else {
+        return Ok(());
+    };
+    let shown = existing.display();
+    match std::fs::metadata(existing) {
+        Err(e) => return Err(format!("{shown} cannot be read ({e})")),
+        Ok(meta) if !meta.is_dir() => return Err(format!("{shown} is a file, not a folder")),
+        Ok(_) => {}
+    }
+    let Ok(c_path) = std::ffi::CString::new(existing.as_os_str().as_bytes()) else {
+        return Ok(());
+    };
+    // SAFETY: access(2) only reads the NUL-terminated path we own.
+    if unsafe { libc::access(c_path.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+        return Err(format!(
+            "{shown} is not writable ({})",
+            io::Error::last_os_error()
+        ));
+    }
+    Ok(())
 }
 
 fn cancelled_outcome() -> Outcome {
@@ -402,6 +548,17 @@ mod tests {
         assert!(d.is_some() && d < b && b < c, "{text}");
         assert!(text.contains("more failing: a"), "{text}");
         assert!(!text.contains("RUST_BACKTRACE"), "{text}");
+    }
+
+    #[test]
+    fn any_attribute_that_mentions_test_means_unit_tests() {
+        assert!(attributes_mention_test("#[cfg(test)]\nmod tests {}"));
+        assert!(attributes_mention_test("#[test]\nfn a() {}"));
+        assert!(attributes_mention_test("#[tokio::test]\nasync fn a() {}"));
+        assert!(attributes_mention_test("#![cfg(test)]\n"));
+        assert!(!attributes_mention_test(
+            "#[derive(Debug)]\nstruct Test;\n// #test\nfn test() {}\n"
+        ));
     }
 
     #[test]

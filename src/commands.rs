@@ -33,6 +33,7 @@ fn pick<'a>(course: &'a Course, progress: &Progress, name: Option<&str>) -> Resu
 pub fn run(name: Option<&str>) -> Result<ExitCode> {
     let (course, mut progress) = load()?;
     let ex = pick(&course, &progress, name)?.clone();
+    course.check_present(&ex)?;
     let color = console::colors_enabled();
     let checker = Checker::for_course(&course, color);
     eprintln!("Checking {}...", ex.name);
@@ -115,7 +116,8 @@ pub fn reset(name: &str, yes: bool) -> Result<ExitCode> {
         std::io::stdin().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
             println!("Nothing was changed.");
-            return Ok(ExitCode::FAILURE);
+            // Not done, but not the learner's code failing either (that is what 1 means).
+            return Ok(ExitCode::from(2));
         }
     }
     let index = course.index_of(&ex.name).expect("found by name");

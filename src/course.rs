@@ -89,28 +89,41 @@ impl Course {
         Course::load(root)
     }
 
-    /// Loads and validates the course whose `info.toml` is in `root`.
+    /// Loads and validates the course whose `info.toml` is in `root`. Exercise folders are not
+    /// required to exist here: a missing one must not stop `reset`, `list` or `hint`; checks
+    /// ask [`Course::check_present`] first.
     pub fn load(root: &Path) -> Result<Course> {
         let path = root.join(INFO_FILE);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut course = parse(&text, &path)?;
         course.root = root.to_path_buf();
-        for ex in &course.exercises {
-            let manifest = course.exercise_dir(ex).join("Cargo.toml");
-            if !manifest.is_file() {
-                bail!(
-                    "{}:{}: exercise `{}` has dir = \"{}\", but {} does not exist: restore the folder (git checkout exercises/{}) or fix the dir field",
-                    path.display(),
-                    field_line(&text, ex.line, "dir"),
-                    ex.name,
-                    ex.dir,
-                    manifest.display(),
-                    ex.dir
-                );
-            }
-        }
         Ok(course)
+    }
+
+    /// Fails with one sentence (what is missing, how to restore it) unless the exercise's
+    /// crate is on disk: its folder, `Cargo.toml`, `src/lib.rs` and `tests/spec.rs`. Without
+    /// it, cargo would say something about package IDs, or the exercise would "pass" with no
+    /// specification to meet.
+    pub fn check_present(&self, ex: &Exercise) -> Result<()> {
+        let dir = self.exercise_dir(ex);
+        let missing = if dir.is_dir() {
+            ["Cargo.toml", "src/lib.rs", "tests/spec.rs"]
+                .iter()
+                .map(|file| dir.join(file))
+                .find(|path| !path.is_file())
+        } else {
+            Some(dir)
+        };
+        if let Some(path) = missing {
+            bail!(
+                "{} is missing: restore `{}` as shipped with x in watch mode, or with `backlings reset {}`",
+                path.strip_prefix(&self.root).unwrap_or(&path).display(),
+                ex.name,
+                ex.name
+            );
+        }
+        Ok(())
     }
 
     /// The exercise's crate folder.

@@ -122,9 +122,28 @@ fn verdict(ex: &Exercise, outcome: Outcome, cached: bool) -> Verdict {
     }
 }
 
-/// `backlings verify`: check every exercise; exit 0 only if all pass.
+/// `backlings verify`: check every exercise; exit 0 only if all pass, 1 if some fail, 2 if
+/// the check could not run. With `--json` the answer is JSON even then: `{"error": "..."}`.
 pub fn run(json: bool, no_cache: bool) -> Result<ExitCode> {
+    let result = verify(json, no_cache);
+    if json && let Err(e) = &result {
+        #[derive(Serialize)]
+        struct Failure {
+            error: String,
+        }
+        let failure = Failure {
+            error: format!("{e:#}"),
+        };
+        println!("{}", serde_json::to_string_pretty(&failure)?);
+    }
+    result
+}
+
+fn verify(json: bool, no_cache: bool) -> Result<ExitCode> {
     let (course, mut progress) = commands::load()?;
+    for ex in &course.exercises {
+        course.check_present(ex)?;
+    }
     let color = !json && console::colors_enabled();
     let checker = Checker::for_course(&course, color);
     let all: Vec<&Exercise> = course.exercises.iter().collect();

@@ -156,7 +156,7 @@ fn a_missing_exercise_folder_is_reported_clearly() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("exercise `adder` has dir = \"00_basics/01_adder\", but"),
+            .contains("exercises/00_basics/01_adder is missing"),
         "{}",
         run.stderr()
     );

@@ -168,7 +168,7 @@ fn a_deleted_exercise_file_is_one_sentence_and_x_brings_it_back() {
     // The sentence is wrapped at word boundaries: read it as one line.
     let screen = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(screen.contains("src/lib.rs is missing"), "{screen}");
-    assert!(screen.contains("press x"), "{screen}");
+    assert!(screen.contains("with x in watch mode"), "{screen}");
     assert!(
         screen.contains("backlings reset errors_as_values"),
         "{screen}"

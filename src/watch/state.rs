@@ -416,7 +416,11 @@ impl Watch {
         self.check.id += 1;
         self.check.streamed.clear();
         let ex = self.course.exercises[self.shown].clone();
-        self.check.missing = missing_files(&self.course, &ex);
+        self.check.missing = self
+            .course
+            .check_present(&ex)
+            .err()
+            .map(|e| format!("{e:#}."));
         if self.check.missing.is_some() {
             self.check.outcome = None;
             self.draw();
@@ -452,6 +456,17 @@ impl Watch {
     }
 
     fn check_all(&mut self) {
+        // One missing folder would fail the whole build with cargo's words, not ours.
+        if let Some(e) = self
+            .course
+            .exercises
+            .iter()
+            .find_map(|ex| self.course.check_present(ex).err())
+        {
+            self.note = Some(format!("Cannot check every exercise: {e:#}."));
+            self.draw();
+            return;
+        }
         self.background.pause();
         self.checking_all = true;
         self.note = Some("Checking every exercise...".into());
@@ -551,23 +566,4 @@ fn unsaved(e: &crate::progress::SaveError) -> String {
         e.cause_text(),
         e.advice()
     )
-}
-
-/// Why the exercise cannot be checked, if its files are gone.
-fn missing_files(course: &Course, ex: &crate::course::Exercise) -> Option<String> {
-    let dir = course.exercise_dir(ex);
-    let rel = format!("exercises/{}", ex.dir);
-    if !dir.join("Cargo.toml").is_file() {
-        return Some(format!(
-            "{rel} is missing (deleted or moved): press x to restore it as shipped, or run `backlings reset {}`.",
-            ex.name
-        ));
-    }
-    if !dir.join("src/lib.rs").is_file() {
-        return Some(format!(
-            "{rel}/src/lib.rs is missing (deleted or renamed): press x to restore it as shipped, or run `backlings reset {}`.",
-            ex.name
-        ));
-    }
-    None
 }

@@ -39,7 +39,7 @@ fn shows_the_failing_exercise_then_an_in_place_save_passes_it() {
     assert!(screen.contains("adder"), "{screen}");
     assert!(screen.contains("The concept of adder"), "{screen}");
     assert!(screen.contains("2 + 3 should be 5"), "{screen}");
-    assert!(screen.contains("0/2"), "a progress bar: {screen}");
+    assert!(screen.contains("] 0/2"), "a progress bar: {screen}");
 
     // An in-place save: the file is truncated and written.
     std::fs::write(
@@ -159,7 +159,7 @@ fn the_last_exercise_shows_the_final_message() {
     let screen = watch.wait_for("the final message", |s| {
         s.contains("You finished the course!")
     });
-    assert!(screen.contains("1/1"), "{screen}");
+    assert!(screen.contains("] 1/1"), "{screen}");
     watch.quit();
 }
 
@@ -262,7 +262,7 @@ fn a_reset_that_fails_leaves_the_exercise_done() {
     watch.wait_for("the question", |s| s.contains("[y/N]"));
     watch.press("y");
     let screen = watch.wait_for("the failure", |s| s.contains("Reset failed"));
-    assert!(screen.contains("1/1"), "still done on screen: {screen}");
+    assert!(screen.contains("] 1/1"), "still done on screen: {screen}");
     let progress = course.read(".backlings-progress.toml");
     assert!(
         progress.contains("\"adder\""),

@@ -150,37 +150,25 @@ pub fn exercise(s: &ExerciseScreen, size: Size) -> String {
             success.push('\n');
             success.push_str(&wrap(&course.final_message, cols));
         }
-        let need = rows_of(&success, cols);
-        if need <= room {
-            room -= need;
-        } else {
-            success.clear();
-        }
+        success = if_room(&mut room, success, cols);
     }
 
     let mut note = String::new();
     if let Some(text) = s.note.filter(|n| !n.trim().is_empty()) {
-        note = format!("{}\n", wrap(text, cols));
-        let need = rows_of(&note, cols);
-        if need <= room {
-            room -= need;
-        } else {
-            note.clear();
-        }
+        note = if_room(&mut room, format!("{}\n", wrap(text, cols)), cols);
     }
 
-    let mut status = String::new();
-    if let Some(built) = s.background {
-        status = format!(
-            "{}\n",
-            console::truncate_str(&super::background_status(built), cols, "…")
-        );
-        if room >= 1 {
-            room -= 1;
-        } else {
-            status.clear();
-        }
-    }
+    let status = match s.background {
+        Some(built) => if_room(
+            &mut room,
+            format!(
+                "{}\n",
+                console::truncate_str(&super::background_status(built), cols, "…")
+            ),
+            cols,
+        ),
+        None => String::new(),
+    };
 
     let mut body = header;
     body.push('\n');
@@ -196,6 +184,17 @@ pub fn exercise(s: &ExerciseScreen, size: Size) -> String {
     body.push_str(&status);
     body.push_str(&keys);
     frame(body)
+}
+
+/// `text` if it fits in the rows left, which it then takes; nothing if it does not.
+fn if_room(room: &mut usize, text: String, cols: usize) -> String {
+    let need = rows_of(&text, cols);
+    if need <= *room {
+        *room -= need;
+        text
+    } else {
+        String::new()
+    }
 }
 
 /// Asks whether to reset an exercise.

@@ -30,18 +30,7 @@
 //! RFC 9112 §3.2 (<https://www.rfc-editor.org/rfc/rfc9112#section-3.2>) carries the query after the
 //! first `?`.
 
-/// The decoded pairs of a query string or form body, in the order they appeared.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Form {
-    pairs: Vec<(String, String)>,
-}
-
 impl Form {
-    /// An empty form.
-    pub fn new() -> Form {
-        Form::default()
-    }
-
     /// Parses `application/x-www-form-urlencoded` input (a query string without its `?`, or a
     /// request body), following WHATWG URL §5.1. Never fails.
     pub fn parse(input: impl AsRef<[u8]>) -> Form {
@@ -59,33 +48,6 @@ impl Form {
             })
             .collect();
         Form { pairs }
-    }
-
-    /// All pairs, in input order, repeated names included.
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.pairs
-    }
-
-    /// Adds a pair at the end.
-    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.pairs.push((name.into(), value.into()));
-    }
-
-    /// The value of the FIRST pair with this name (names are case-sensitive), if any.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The values of every pair with this name, in order.
-    pub fn get_all(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
     }
 
     /// Serialises the pairs as `application/x-www-form-urlencoded` (WHATWG URL §5.2).
@@ -156,5 +118,49 @@ fn encode_component(text: &str, out: &mut String) {
                 out.push(char::from(HEX[usize::from(b & 0x0F)]));
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given code: the list of pairs and its plain accessors. You need not change it.
+// ---------------------------------------------------------------------------------------------
+
+/// The decoded pairs of a query string or form body, in the order they appeared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    pairs: Vec<(String, String)>,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Form {
+        Form::default()
+    }
+
+    /// All pairs, in input order, repeated names included.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// Adds a pair at the end.
+    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.pairs.push((name.into(), value.into()));
+    }
+
+    /// The value of the FIRST pair with this name (names are case-sensitive), if any.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The values of every pair with this name, in order.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }

@@ -127,7 +127,11 @@ fn the_userinfo_is_encoded_with_the_userinfo_set() {
         "the password is everything after the first ':', encoded with the userinfo set"
     );
     assert_eq!(url.href(), "http://a%40b:p%40ss%3Aw%40rd@host/");
-    assert_eq!(parse("http://us er;x=1@h/").username, "us%20er%3Bx%3D1");
+    assert_eq!(
+        parse("http://us er;x=1@h/").username,
+        "us%20er%3Bx%3D1",
+        "the userinfo set encodes space, ';' and '=' too"
+    );
 }
 
 #[test]
@@ -223,7 +227,7 @@ fn path_cannot_climb_above_the_root() {
     assert_eq!(
         parse_path("/a/b/../../.."),
         "/",
-        "WPT-style: one '..' too many is no '..'"
+        "a third '..' at the root stays at the root: it is dropped, not kept as a segment"
     );
     assert_eq!(parse_path("/a/../../b/./c"), "/b/c");
 }

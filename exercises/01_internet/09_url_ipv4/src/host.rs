@@ -8,29 +8,22 @@ use crate::{Host, ParseError, ends_in_a_number, parse_ipv4};
 /// else, including a `%` that is not followed by two hex digits, is copied as it is.
 pub fn percent_decode(input: &str) -> Vec<u8> {
     let bytes = input.as_bytes();
+    let hex = |i: usize| bytes.get(i).and_then(|&b| char::from(b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let decoded = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&hi), Some(&lo)) => hex_value(hi).zip(hex_value(lo)),
-            _ => None,
-        };
-        match decoded {
-            Some((hi, lo)) => {
-                out.push(hi << 4 | lo);
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
                 i += 3;
             }
-            None => {
-                out.push(bytes[i]);
+            (byte, _, _) => {
+                out.push(byte);
                 i += 1;
             }
         }
     }
     out
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).map(|d| d as u8)
 }
 
 /// The host parser of §3.5 for special URLs. `input` is the raw host text between the

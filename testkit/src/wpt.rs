@@ -1,5 +1,7 @@
 //! The URL data files of web-platform-tests, the tests every browser runs (`url/*.json` in the
 //! vectors folder, from wpt's `url/resources/`).
+//!
+//! [`url`] runs the URL parsing cases of `urltestdata.json` one exercise step at a time.
 
 /// The test cases of a WPT URL data file such as `url/urltestdata.json`: the objects of its
 /// top-level array, in order (the strings between them are comments). `None` after a skip
@@ -13,3 +15,5 @@ pub fn cases(rel: &str) -> Option<Vec<serde_json::Value>> {
     };
     Some(items.into_iter().filter(|c| c.is_object()).collect())
 }
+
+pub mod url;

@@ -1,21 +1,8 @@
-//! # Decoding `Transfer-Encoding: chunked`
+//! # Decoding `Transfer-Encoding: chunked`, step 2: the whole body
 //!
-//! Content-Length needs the whole body's size before the first byte is sent. A server that
-//! streams a large query result or a file it is still compressing does not know it. HTTP/1.1
-//! has the *chunked* transfer coding for that ([RFC 9112 §7.1]): the body is sent as chunks,
-//! each preceded by its size in hexadecimal, and a chunk of size zero marks the end.
-//!
-//! ```text
-//! 5\r\n                 chunk-size (hex) [ chunk-ext ] CRLF
-//! hello\r\n             chunk-data CRLF
-//! 6;lang=en\r\n         a chunk extension: ";" name [ "=" value ]
-//!  world\r\n
-//! 0\r\n                 last-chunk
-//! Expires: never\r\n    trailer section: fields sent after the body
-//! \r\n                  end of the message
-//! ```
-//!
-//! RFC 9112 §7.1.3 gives the decoding algorithm; this is it, minus the header merging:
+//! Step 1 (chunk_size_line) parsed one chunk-size line; your solution is given in
+//! `src/chunk_size.rs`. This step reads a whole chunked body from a connection, following the
+//! decoding algorithm of [RFC 9112 §7.1.3] (minus its header merging):
 //!
 //! ```text
 //! read chunk-size, chunk-ext (if any), and CRLF
@@ -31,32 +18,58 @@
 //! }
 //! ```
 //!
-//! Each line of that grammar is a place where a careless decoder disagrees with the proxy in
-//! front of it, and so a place for request smuggling: a size the two read differently, an
-//! extension one of them does not skip, a CRLF one of them does not require. The rules:
+//! Wherever this decoder and the proxy in front of it could disagree on where the body ends,
+//! the bytes left over become a smuggled request. The rules:
 //!
-//! - **chunk-size** is `1*HEXDIG`, either case, leading zeros allowed. Recipients "MUST
-//!   anticipate potentially large hexadecimal numerals and prevent parsing errors due to
-//!   integer conversion overflows": a size that wraps around to 0 ends the body early, and
-//!   the rest of it is read as a new request.
-//! - **chunk-ext** ([§7.1.1]) is `*( BWS ";" BWS name [ BWS "=" BWS value ] )`, the value a
-//!   token or a quoted-string (where `\"` escapes a quote, so a `;` inside quotes does not
-//!   start a new extension). No extension is defined, so a decoder ignores them, but it must
-//!   parse them to know where the line ends and that it is valid.
-//! - **every line ends in CRLF**, and so does every chunk's data: the two bytes after the data
-//!   must be CRLF, nothing else.
-//! - **trailer fields** ([§7.1.2]) follow the rules of header fields (the exercise field_lines).
-//! - **limits**: the client chooses the sizes, so the decoder caps the body (413 Content Too
-//!   Large), the length of each line (an endless chunk extension is a known denial of service,
-//!   e.g. CVE-2023-39326 in Go) and the number of trailers.
-//! - **end of stream** before the trailer section has ended is an error: the body is
-//!   incomplete.
+//! - **Every line ends in CRLF**, and so does every chunk's data: the two bytes after the data
+//!   must be `\r\n`. A bare LF, or a CR anywhere else in a line, is
+//!   [`ChunkedError::MissingCrlf`].
+//! - **Trailer fields** ([§7.1.2]) come after the last chunk, up to an empty line. They are
+//!   field lines: [`parse_trailer`] (given) checks one. More than [`MAX_TRAILERS`] is
+//!   [`ChunkedError::TooManyTrailers`]: a client must not make the server store without limit.
+//! - **Limits, enforced while reading.** The client chooses every size, so: refuse a chunk as
+//!   soon as its size would take the body past `max_body`, before reading its data
+//!   ([`ChunkedError::TooLarge`], 413 Content Too Large); and refuse a line (chunk-size or
+//!   trailer) once more than [`MAX_LINE`] bytes arrived without its CRLF, counting the bytes
+//!   as they arrive. A decoder that reads a whole line first and measures it afterwards lets a
+//!   client send an endless chunk extension and make the server buffer all of it (the denial
+//!   of service of CVE-2023-39326, in Go's net/http).
+//! - **The end of the stream** anywhere before the final empty line is
+//!   [`ChunkedError::UnexpectedEof`]: the body is incomplete.
+//! - **Stop right after the trailer section.** What follows on the connection is the next
+//!   request: leave it in the reader.
 //!
-//! [RFC 9112 §7.1]: https://www.rfc-editor.org/rfc/rfc9112#section-7.1
-//! [§7.1.1]: https://www.rfc-editor.org/rfc/rfc9112#section-7.1.1
+//! [RFC 9112 §7.1.3]: https://www.rfc-editor.org/rfc/rfc9112#section-7.1.3
 //! [§7.1.2]: https://www.rfc-editor.org/rfc/rfc9112#section-7.1.2
 
 use std::io::{self, BufRead};
+
+/// Decodes a chunked body from `reader`, which is positioned just after the head. Stops right
+/// after the trailer section, leaving the next request in `reader`.
+pub fn decode_chunked<R: BufRead>(reader: &mut R, max_body: u64) -> Result<Chunked, ChunkedError> {
+    // TODO: loop over chunks: a chunk-size line (read_line, then parse_chunk_size), and until
+    //       the last chunk, the data (within `max_body`, checked before reading) and its CRLF.
+    // TODO: then trailer lines until the empty one, each checked by parse_trailer.
+    let _ = reader; // (only here to keep the compiler quiet until you use `reader`)
+    todo!("decode_chunked (max_body {max_body})")
+}
+
+/// Reads one CRLF-terminated line and returns it without its CRLF. Never takes more than
+/// `MAX_LINE + 2` bytes from `reader`, however long the line the client sends.
+pub fn read_line<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ChunkedError> {
+    // TODO: read up to the LF, but never more than MAX_LINE + 2 bytes; no LF is LineTooLong or
+    //       UnexpectedEof (which one?); then the line must end in CRLF and hold no other CR.
+    let _ = reader; // (only here to keep the compiler quiet until you use `reader`)
+    todo!("read_line")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given code: step 1, the body's model, the errors and the trailer check. You need not change it.
+// ---------------------------------------------------------------------------------------------
+
+mod chunk_size;
+
+pub use chunk_size::{is_tchar, is_text, parse_chunk_size, skip_bws};
 
 /// Longest chunk-size line or trailer line accepted, in bytes, not counting its CRLF.
 pub const MAX_LINE: usize = 4096;
@@ -115,19 +128,28 @@ impl From<io::Error> for ChunkedError {
     }
 }
 
-/// `tchar` of RFC 9110 §5.6.2: the bytes of a token (extension and trailer names).
-pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// Decodes a chunked body from `reader`, which is positioned just after the head. Stops right
-/// after the trailer section, leaving the next request in `reader`.
-pub fn decode_chunked<R: BufRead>(reader: &mut R, max_body: u64) -> Result<Chunked, ChunkedError> {
-    // TODO: read chunk-size lines (hex size, optional extensions, CRLF) and chunk data (then
-    //       CRLF) until the last chunk, keeping the body within `max_body`.
-    // TODO: read trailer field lines until the empty line.
-    // TODO: no line may be longer than MAX_LINE, even one that never ends; an end of stream
-    //       anywhere before the final CRLF is UnexpectedEof.
-    let _ = reader; // (only here to keep the compiler quiet until you use `reader`)
-    todo!("decode_chunked (max_body {max_body})")
+/// Parses one trailer field line (without its CRLF) by the rules of header field lines
+/// (RFC 9112 §5, the exercise field_lines): a token name, a colon right after it, the value
+/// without the SP and HTAB around it, and no control bytes in it.
+pub fn parse_trailer(line: &[u8]) -> Result<(String, Vec<u8>), ChunkedError> {
+    let colon = line
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(ChunkedError::InvalidTrailer)?;
+    let (name, value) = (&line[..colon], &line[colon + 1..]);
+    if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
+        return Err(ChunkedError::InvalidTrailer);
+    }
+    let value = skip_bws(value);
+    let trailing = value
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let value = &value[..value.len() - trailing];
+    if !value.iter().all(|&b| is_text(b)) {
+        return Err(ChunkedError::InvalidTrailer);
+    }
+    let name = String::from_utf8(name.to_vec()).expect("a token is ASCII");
+    Ok((name, value.to_vec()))
 }

@@ -3,7 +3,6 @@
 use chunked_body::*;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -11,29 +10,53 @@ use std::time::Duration;
 /// after the end of the stream fails the test instead of hanging it.
 fn decode(input: &[u8]) -> Result<Chunked, ChunkedError> {
     let input = input.to_vec();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(decode_chunked(&mut Cursor::new(input), 1 << 20));
-    });
-    match rx.recv_timeout(Duration::from_secs(2)) {
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
-            "decode_chunked did not return within 2 s. Does it keep reading after the end of the \
-             stream? A read() of Ok(0), or read_until/read_line adding no byte, means no more \
-             bytes will ever come"
+    testkit::within(Duration::from_secs(2), move || {
+        decode_chunked(&mut Cursor::new(input), 1 << 20)
+    })
+    .expect(
+        "decode_chunked did not return within 2 s (or panicked, see above). Does it keep reading \
+         after the end of the stream? A read() of Ok(0), or read_until adding no byte, means no \
+         more bytes will ever come",
+    )
+}
+
+/// Checks that `input` decodes to the body `expected`; shows both as text when they differ.
+#[track_caller]
+fn assert_body(input: &[u8], expected: &[u8], why: &str) {
+    let text = String::from_utf8_lossy(input);
+    match decode(input) {
+        Ok(chunked) => assert_eq!(
+            String::from_utf8_lossy(&chunked.body),
+            String::from_utf8_lossy(expected),
+            "the body of {text:?}: {why}"
         ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("decode_chunked panicked (see above)"),
+        Err(e) => panic!("{text:?} is a valid chunked body, got Err({e:?}): {why}"),
     }
 }
 
-fn body_of(input: &[u8]) -> Vec<u8> {
-    match decode(input) {
-        Ok(chunked) => chunked.body,
-        Err(e) => panic!(
-            "{:?} is a valid chunked body, got Err({e:?})",
-            String::from_utf8_lossy(input)
-        ),
-    }
+/// A decoder's result with the body and trailer values as text, for comparisons whose failure
+/// messages a person reads.
+type AsText = Result<(String, Vec<(String, String)>), ChunkedError>;
+
+fn as_text(result: Result<Chunked, ChunkedError>) -> AsText {
+    result.map(|chunked| {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let trailers = chunked.trailers.iter();
+        (
+            text(&chunked.body),
+            trailers
+                .map(|(name, value)| (name.clone(), text(value)))
+                .collect(),
+        )
+    })
+}
+
+/// Trailer fields from string pairs, to compare with `as_text`.
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 #[track_caller]
@@ -60,56 +83,43 @@ fn assert_rejected(input: &[u8], expected: ChunkedError, why: &str) {
 #[test]
 fn decodes_a_single_chunk() {
     // llhttp test/request/transfer-encoding.md, "POST with Transfer-Encoding: chunked"
-    assert_eq!(
-        body_of(b"1e\r\nall your base are belong to us\r\n0\r\n\r\n"),
+    assert_body(
+        b"1e\r\nall your base are belong to us\r\n0\r\n\r\n",
         b"all your base are belong to us",
-        "0x1e = 30 bytes of data, then the last chunk (size 0) and the empty trailer section"
+        "0x1e = 30 bytes of data, then the last chunk (size 0) and the empty trailer section",
     );
 }
 
 #[test]
 fn decodes_chunks_in_order() {
-    assert_eq!(
-        body_of(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"),
+    assert_body(
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
         b"hello world",
-        "the body is the chunk data concatenated, without sizes or CRLFs (RFC 9112 §7.1.3)"
+        "the body is the chunk data concatenated, without sizes or CRLFs (RFC 9112 §7.1.3)",
     );
-}
-
-#[test]
-fn chunk_sizes_are_hexadecimal_in_either_case() {
-    for size in ["a", "A", "0a", "00A"] {
-        let input = format!("{size}\r\n0123456789\r\n0\r\n\r\n");
-        assert_eq!(
-            body_of(input.as_bytes()),
-            b"0123456789",
-            "chunk-size = 1*HEXDIG: {size:?} is 10, hex digits are case-insensitive and leading \
-             zeros are allowed (llhttp transfer-encoding.md)"
-        );
-    }
 }
 
 #[test]
 fn an_empty_body_is_just_the_last_chunk() {
-    assert_eq!(
-        body_of(b"0\r\n\r\n"),
+    assert_body(
+        b"0\r\n\r\n",
         b"",
-        "a body with no data is the last chunk and an empty trailer section"
+        "a body with no data is the last chunk and an empty trailer section",
     );
-    assert_eq!(
-        body_of(b"5\r\nhello\r\n000\r\n\r\n"),
+    assert_body(
+        b"5\r\nhello\r\n000\r\n\r\n",
         b"hello",
-        "last-chunk = 1*(\"0\") [ chunk-ext ] CRLF: several zeros are still the last chunk (llhttp)"
+        "last-chunk = 1*(\"0\") [ chunk-ext ] CRLF: several zeros are still the last chunk (llhttp)",
     );
 }
 
 #[test]
 fn chunk_data_is_opaque() {
-    assert_eq!(
-        body_of(b"6\r\na\r\n0\r\n\r\n0\r\n\r\n"),
+    assert_body(
+        b"6\r\na\r\n0\r\n\r\n0\r\n\r\n",
         b"a\r\n0\r\n",
         "chunk data is exactly chunk-size bytes, whatever they are: CRLF or \"0\" inside the data \
-         do not end anything"
+         do not end anything",
     );
 }
 
@@ -135,11 +145,11 @@ fn chunk_extensions_are_ignored() {
     // llhttp transfer-encoding.md, "Chunk extensions"
     let input = b"5;ilovew3;somuchlove=aretheseparametersfor;another=withvalue\r\nhello\r\n\
                   6;blahblah;blah\r\n world\r\n0;last=yes\r\n\r\n";
-    assert_eq!(
-        body_of(input),
+    assert_body(
+        input,
         b"hello world",
         "chunk-ext = *( BWS \";\" BWS name [ BWS \"=\" BWS value ] ); no extension is defined, \
-         so a recipient ignores them, but the chunk-size is only what comes before them"
+         so a recipient ignores them, but the chunk-size is only what comes before them",
     );
 }
 
@@ -148,40 +158,11 @@ fn quoted_extension_values_may_hold_semicolons_and_escapes() {
     // llhttp transfer-encoding.md, "Chunk extensions quoting"
     let input = b"5;ilovew3=\"I \\\"love\\\"; \\\\extensions\\\\\";somuchlove=\"aretheseparametersfor\";blah;foo=bar\r\n\
                   hello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n";
-    assert_eq!(
-        body_of(input),
+    assert_body(
+        input,
         b"hello world",
         "a chunk-ext-val may be a quoted-string (RFC 9110 §5.6.4), in which `\\\"` is an escaped \
-         quote and `;` does not start a new extension"
-    );
-}
-
-#[test]
-fn allows_bad_whitespace_around_extension_separators() {
-    assert_eq!(
-        body_of(b"5 ; name = value\r\nhello\r\n0\r\n\r\n"),
-        b"hello",
-        "BWS is allowed before and after \";\" and \"=\" in chunk-ext: a sender must not send it, \
-         but a recipient must parse it (RFC 9110 §5.6.3, RFC 9112 §7.1.1)"
-    );
-}
-
-#[test]
-fn rejects_a_semicolon_without_extension() {
-    assert_rejected(
-        b"2;\r\naa\r\n0\r\n\r\n",
-        ChunkedError::InvalidExtension,
-        "\";\" must be followed by a chunk-ext-name (llhttp \"No extension after semicolon\")",
-    );
-}
-
-#[test]
-fn rejects_an_unterminated_quoted_extension() {
-    assert_rejected(
-        b"5;ilovew3=\"abc\";somuchlove=\"def; ghi\r\nhello\r\n0\r\n\r\n",
-        ChunkedError::InvalidExtension,
-        "a quoted-string must end with a quote before the line does (llhttp \"Unbalanced chunk \
-         extensions quoting\")",
+         quote and `;` does not start a new extension",
     );
 }
 
@@ -206,46 +187,31 @@ fn rejects_bad_bytes_in_quoted_extension_values() {
     }
 }
 
-#[test]
-fn rejects_invalid_extension_syntax() {
-    for line in [
-        "5;a=", "5;a=b c", "5;a=@", "5;=b", "5;a;", "5;a=b ", "5;a\"b\"",
-    ] {
-        let input = format!("{line}\r\nhello\r\n0\r\n\r\n");
-        assert_rejected(
-            input.as_bytes(),
-            ChunkedError::InvalidExtension,
-            "an extension is \";\" name [ \"=\" ( token / quoted-string ) ]; names and unquoted \
-             values are tokens, and whitespace is only allowed around \";\" and \"=\"",
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Malformed chunk sizes and framing
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn rejects_invalid_chunk_sizes() {
-    for line in [
-        "",
-        "x",
-        "-5",
-        "0x5",
-        "+5",
-        " 5",
-        "5 ",
-        "2 erfrferferf",
-        "5 6",
+fn passes_on_the_errors_of_the_chunk_size_line() {
+    for (line, expected) in [
+        ("x", ChunkedError::InvalidChunkSize),
+        ("5 6", ChunkedError::InvalidChunkSize),
+        ("5;", ChunkedError::InvalidExtension),
+        ("5;a=\"b", ChunkedError::InvalidExtension),
     ] {
         let input = format!("{line}\r\nhello\r\n0\r\n\r\n");
         assert_rejected(
             input.as_bytes(),
-            ChunkedError::InvalidChunkSize,
-            "a chunk-size line is 1*HEXDIG, then either CRLF or an extension starting with \
-             \";\" (llhttp \"No semicolon before chunk extensions\", \"Space after chunk header\")",
+            expected,
+            "every chunk-size line goes through parse_chunk_size (step 1), and its error is the \
+             decoder's error",
         );
     }
+    assert_rejected(
+        b"5\r\nhello\r\n0;bad ext\r\n\r\n",
+        ChunkedError::InvalidExtension,
+        "the last chunk's line is a chunk-size line too: its extensions are checked",
+    );
 }
 
 #[test]
@@ -267,10 +233,10 @@ fn rejects_a_chunk_size_that_overflows() {
          last chunk, and \"hello\" would be read as the start of the next request (RFC 9112 \
          §7.1: recipients MUST prevent integer conversion overflows)",
     );
-    assert_eq!(
-        body_of(b"000000000000000000005\r\nhello\r\n0\r\n\r\n"),
+    assert_body(
+        b"000000000000000000005\r\nhello\r\n0\r\n\r\n",
         b"hello",
-        "leading zeros do not make a size large: 21 digits that mean 5 are fine"
+        "leading zeros do not make a size large: 21 digits that mean 5 are fine",
     );
 }
 
@@ -281,6 +247,12 @@ fn rejects_data_not_followed_by_crlf() {
         ChunkedError::MissingCrlf,
         "chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF: the two bytes after the data must \
          be CRLF (llhttp \"Chunk data not terminated by CRLF\")",
+    );
+    assert_rejected(
+        b"5\r\nhelloXX0\r\n\r\n",
+        ChunkedError::MissingCrlf,
+        "the two bytes after the 5 bytes of data are \"XX\", not CRLF: skipping them unchecked \
+         would accept a body whose end a stricter parser places elsewhere",
     );
 }
 
@@ -305,7 +277,7 @@ fn every_truncation_is_an_unexpected_end() {
     let input = b"5;a=b\r\nhello\r\n6\r\n world\r\n0\r\nExpires: never\r\n\r\n";
     for end in 0..input.len() {
         assert_eq!(
-            decode(&input[..end]),
+            as_text(decode(&input[..end])),
             Err(ChunkedError::UnexpectedEof),
             "the stream ended after {:?}: the chunked body is incomplete, whatever part it was in",
             String::from_utf8_lossy(&input[..end])
@@ -324,26 +296,22 @@ fn every_truncation_is_an_unexpected_end() {
 #[test]
 fn parses_trailer_fields() {
     // llhttp transfer-encoding.md, "Trailing headers"
-    let chunked =
-        decode(b"5\r\nhello\r\n6\r\n world\r\n0\r\nVary: *\r\nContent-Type: text/plain\r\n\r\n")
-            .expect("a valid chunked body with trailers");
-    assert_eq!(chunked.body, b"hello world");
+    let input = b"5\r\nhello\r\n6\r\n world\r\n0\r\nVary: *\r\nContent-Type: text/plain\r\n\r\n";
     assert_eq!(
-        chunked.trailers,
-        vec![
-            ("Vary".to_string(), b"*".to_vec()),
-            ("Content-Type".to_string(), b"text/plain".to_vec())
-        ],
+        as_text(decode(input)),
+        Ok((
+            "hello world".to_string(),
+            fields(&[("Vary", "*"), ("Content-Type", "text/plain")])
+        )),
         "after the last chunk come trailer fields, in order, until an empty line (RFC 9112 §7.1.2)"
     );
 }
 
 #[test]
 fn trailer_values_are_trimmed() {
-    let chunked = decode(b"0\r\nServer-Timing:  db;dur=53 \t\r\n\r\n").expect("valid");
     assert_eq!(
-        chunked.trailers,
-        vec![("Server-Timing".to_string(), b"db;dur=53".to_vec())],
+        as_text(decode(b"0\r\nServer-Timing:  db;dur=53 \t\r\n\r\n")),
+        Ok((String::new(), fields(&[("Server-Timing", "db;dur=53")]))),
         "a trailer is a field line: OWS around the value is not part of it (RFC 9112 §5.1)"
     );
 }
@@ -521,10 +489,30 @@ fn a_line_of_exactly_max_line_is_accepted() {
     let mut line = b"5;x=".to_vec();
     line.resize(MAX_LINE, b'v');
     let input = [&line[..], b"\r\nhello\r\n0\r\n\r\n"].concat();
-    assert_eq!(
-        body_of(&input),
+    assert_body(
+        &input,
         b"hello",
-        "MAX_LINE bytes (not counting CRLF) is allowed"
+        "MAX_LINE bytes (not counting CRLF) is allowed",
+    );
+}
+
+#[test]
+fn a_line_one_byte_over_max_line_is_refused() {
+    let mut line = b"5;x=".to_vec();
+    line.resize(MAX_LINE + 1, b'v');
+    let input = [&line[..], b"\r\nhello\r\n0\r\n\r\n"].concat();
+    assert_rejected(
+        &input,
+        ChunkedError::LineTooLong,
+        "MAX_LINE + 1 bytes before the CRLF: one over the limit",
+    );
+    let mut trailer = b"X-Big: ".to_vec();
+    trailer.resize(MAX_LINE + 1, b'b');
+    let input = [&b"0\r\n"[..], &trailer, b"\r\n\r\n"].concat();
+    assert_rejected(
+        &input,
+        ChunkedError::LineTooLong,
+        "a trailer line of MAX_LINE + 1 bytes: one over the limit",
     );
 }
 
@@ -576,19 +564,16 @@ fn decodes_chunks_arriving_in_pieces_over_tcp() {
         .set_read_timeout(Some(Duration::from_secs(2)))
         .unwrap();
     let mut reader = BufReader::new(server);
-    let chunked = decode_chunked(&mut reader, 1024);
     assert_eq!(
-        chunked,
-        Ok(Chunked {
-            body: b"0123456789abcdef".to_vec(),
-            trailers: vec![("X-Sum".to_string(), b"1".to_vec())],
-        }),
+        as_text(decode_chunked(&mut reader, 1024)),
+        Ok(("0123456789abcdef".to_string(), fields(&[("X-Sum", "1")]))),
         "the message arrived in six TCP writes cut at awkward places; the decoder must not care"
     );
     let mut next = [0u8; 4];
     reader.read_exact(&mut next).unwrap();
     assert_eq!(
-        &next, b"NEXT",
+        String::from_utf8_lossy(&next),
+        "NEXT",
         "the bytes after the chunked body stay readable for the next request"
     );
     client.join().unwrap();

@@ -442,7 +442,7 @@ pub fn new(dir: &str) -> Result<ExitCode> {
     let dir = dir.trim_matches('/');
     if !course::is_exercise_dir(dir) {
         bail!(
-            "`{dir}` is not of the form NN_chapter/NN_name (for example 02_http/11_cookies): give the folder under exercises/"
+            "`{dir}` is not of the form NN_chapter/NN_name (for example 02_http/17_cookies): give the folder under exercises/"
         );
     }
     let here = std::env::current_dir()?;

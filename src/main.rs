@@ -104,7 +104,7 @@ enum DevCmd {
     Ship,
     /// Scaffold a new exercise crate, its solution and its info.toml entry.
     New {
-        /// Where: NN_chapter/NN_name, relative to exercises/ (e.g. 02_http/11_cookies).
+        /// Where: NN_chapter/NN_name, relative to exercises/ (e.g. 02_http/17_cookies).
         dir: String,
     },
 }

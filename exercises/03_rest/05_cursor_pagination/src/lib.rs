@@ -24,7 +24,7 @@
 //!   it can edit or construct. That leaves the server free to change its encoding, and a
 //!   cursor is untrusted input: it must be checked, and a forged or damaged one rejected
 //!   (`400 Bad Request`), never trusted. Here a given `seal`/`unseal` pair adds a keyed
-//!   checksum; a real service would use an HMAC (chapter 07) or encryption.
+//!   checksum; a real service would use an HMAC (the hashing and integrity chapter, 07) or encryption.
 //! - **Knowing when to stop.** The last page has no next cursor. Fetch `limit + 1` items: if
 //!   the extra one exists there is a next page, otherwise this is the end — no empty page, no
 //!   extra round trip.
@@ -86,7 +86,7 @@ pub const DEFAULT_LIMIT: usize = 20;
 const CURSOR_KEY: &[u8] = b"backlings cursor key: not a secret, use HMAC and a real key";
 
 /// Keyed FNV-1a: detects any change to the payload (each byte step is a bijection), but it
-/// is NOT a MAC — an attacker who reads this code can forge tags. Chapter 07 does it properly.
+/// is NOT a MAC — an attacker who reads this code can forge tags. The hashing and integrity chapter (07) does it properly.
 fn tag(payload: &[u8]) -> u64 {
     CURSOR_KEY
         .iter()

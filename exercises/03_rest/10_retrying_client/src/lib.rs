@@ -10,8 +10,8 @@
 //! - **Retries with exponential backoff.** A transient failure is often gone a moment later,
 //!   so try again — but wait `base`, then `2 × base`, `4 × base`… (capped), so a struggling
 //!   server is not hammered by every client at once, and give up after a fixed number of
-//!   attempts. (Chapter 14 adds random jitter, which spreads clients out further; it is left
-//!   out here to keep the delays testable.) When the server says how long to wait —
+//!   attempts. (The distributed architecture chapter, 14, adds random jitter, which spreads
+//!   clients out further; it is left out here to keep the delays testable.) When the server says how long to wait —
 //!   `Retry-After: 120` on a 503 (RFC 9110 §10.2.3) — wait that long instead; if it asks for
 //!   longer than the client is willing to wait, give up now rather than sleep.
 //! - **Only retry what is safe to repeat.** RFC 9110 §9.2.2: a client SHOULD NOT

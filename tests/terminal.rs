@@ -48,7 +48,9 @@ fn at_80x24_header_verdict_keys_and_every_hint_stay_on_screen() {
         let screen = watch.wait_for("a hint", |s| s.contains(&format!("Hint {n}/4")));
         if n == 2 {
             assert!(
-                screen.contains("---- t01") && screen.contains("more lines"),
+                // Any failure: tests made by a macro have no `fn tNN(` for the runner to order
+                // them by, so which comes first is libtest's finishing order.
+                screen.contains("---- t") && screen.contains("more lines"),
                 "with two hints, the output gives way first, and says so:\n{screen}"
             );
         }

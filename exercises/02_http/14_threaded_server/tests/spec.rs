@@ -98,50 +98,58 @@ fn finishes_within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'stati
 // ---------------------------------------------------------------- write_response
 
 #[test]
-fn write_response_writes_status_line_headers_and_body() {
+fn write_response_serializes_the_response_with_connection_close() {
     let mut out = Vec::new();
-    write_response(&mut out, &Response::text(200, "hi"), true)
+    write_response(&mut out, &Response::text(200, "hi"), "GET")
         .expect("writing to a Vec cannot fail");
+    let reply = Reply::parse(&out);
     assert_eq!(
-        String::from_utf8_lossy(&out),
-        "HTTP/1.1 200 OK\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\
-         Content-Length: 2\r\n\
-         Connection: close\r\n\
-         \r\n\
-         hi",
-        "status line, the response's headers, Content-Length, Connection: close, an empty \
-         line, then the body; every line ends in CRLF (RFC 9112 §4, §6)"
+        reply.status_line, "HTTP/1.1 200 OK",
+        "the status line (RFC 9112 §4)"
     );
+    assert_eq!(
+        reply.header("Content-Type"),
+        Some("text/plain; charset=utf-8"),
+        "the response's own headers are written"
+    );
+    assert_eq!(
+        reply.header("Connection"),
+        Some("close"),
+        "this server answers one request per connection: say so with `Connection: close` \
+         (RFC 9112 §9.6)"
+    );
+    assert!(
+        reply.header("Date").is_some(),
+        "`serialize` adds Date; write the bytes it returns. Got {:?}",
+        String::from_utf8_lossy(&out)
+    );
+    assert_eq!(reply.header("Content-Length"), Some("2"));
+    assert_eq!(String::from_utf8_lossy(&reply.body), "hi", "then the body");
 }
 
 #[test]
-fn write_response_uses_the_reason_phrase() {
+fn write_response_says_close_exactly_once() {
     let mut out = Vec::new();
-    write_response(&mut out, &Response::new(404), true).unwrap();
-    assert!(
-        out.starts_with(b"HTTP/1.1 404 Not Found\r\n"),
-        "the status line is `HTTP/1.1 <code> <reason>` (RFC 9112 §4); got {:?}",
+    write_response(&mut out, &Response::new(404), "GET").unwrap();
+    let reply = Reply::parse(&out);
+    assert_eq!(reply.status_line, "HTTP/1.1 404 Not Found");
+    let connection = reply
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "Connection")
+        .count();
+    assert_eq!(
+        connection,
+        1,
+        "one `Connection: close` line; got {:?}",
         String::from_utf8_lossy(&out)
     );
 }
 
 #[test]
-fn write_response_counts_bytes_not_characters() {
+fn write_response_to_head_keeps_content_length_but_no_body() {
     let mut out = Vec::new();
-    write_response(&mut out, &Response::text(200, "héllo 🦀"), true).unwrap();
-    let reply = Reply::parse(&out);
-    assert_eq!(
-        reply.header("Content-Length"),
-        Some("11"),
-        "Content-Length is the body's length in BYTES (RFC 9110 §8.6): \"héllo 🦀\" is 11 bytes"
-    );
-}
-
-#[test]
-fn write_response_without_body_keeps_content_length() {
-    let mut out = Vec::new();
-    write_response(&mut out, &Response::text(200, "hello"), false).unwrap();
+    write_response(&mut out, &Response::text(200, "hello"), "HEAD").unwrap();
     let reply = Reply::parse(&out);
     assert_eq!(
         reply.header("Content-Length"),
@@ -150,21 +158,30 @@ fn write_response_without_body_keeps_content_length() {
     );
     assert!(
         reply.body.is_empty(),
-        "but no body bytes at all; got {:?}",
+        "but no body bytes at all: pass the request's method to `serialize`; got {:?}",
         String::from_utf8_lossy(&reply.body)
     );
 }
 
 #[test]
-fn write_response_writes_binary_bodies_unchanged() {
+fn write_response_refuses_header_injection_and_writes_nothing() {
     let mut out = Vec::new();
-    let body = vec![0u8, 255, 13, 10, 13, 10, 7];
-    write_response(&mut out, &Response::new(200).with_body(body.clone()), true).unwrap();
-    assert!(
-        out.ends_with(&body),
-        "the body is written byte for byte, whatever it contains"
+    let evil = Response::new(302).with_header("Location", "/\r\nSet-Cookie: admin=1");
+    let result = write_response(&mut out, &evil, "GET");
+    let error = result.expect_err(
+        "a header value with CR LF must not be written (response splitting, CWE-113): \
+         return the error `serialize` gives",
     );
-    assert_eq!(Reply::parse(&out).header("Content-Length"), Some("7"));
+    assert_eq!(
+        error.kind(),
+        std::io::ErrorKind::InvalidData,
+        "a response `serialize` refuses is invalid data"
+    );
+    assert!(
+        out.is_empty(),
+        "nothing may be written; got {:?}",
+        String::from_utf8_lossy(&out)
+    );
 }
 
 // ---------------------------------------------------------------- serving requests

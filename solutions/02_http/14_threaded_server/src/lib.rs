@@ -11,75 +11,55 @@
 //!
 //! - **One slow client must not stall everybody.** If the accept loop itself reads the request,
 //!   a client that sends half a request and waits (by accident, or on purpose: "Slowloris")
-//!   blocks every other client. Read and write on the connection's own thread.
+//!   blocks every other client. Read and write on the connection's own thread, and give up on
+//!   a client that stays silent: every read has a timeout.
 //! - **Bad input gets an answer, not a crash.** A request that cannot be parsed gets `400 Bad
-//!   Request` (RFC 9110 §15.5.1); a head bigger than the server accepts gets `431 Request Header
-//!   Fields Too Large` (RFC 6585 §5); a body bigger than the limit gets `413 Content Too Large`
-//!   (RFC 9110 §15.5.14). A client that disconnected gets nothing: there is nobody to answer.
-//! - **Framing of the response.** A response is a status line `HTTP/1.1 200 OK`, header lines,
-//!   an empty line, then the body (RFC 9112 §4, §6). `Content-Length` tells the client where the
-//!   body ends. This server answers one request per connection, so it says
-//!   `Connection: close` (RFC 9112 §9.6) and then closes the socket. A response to `HEAD` has the
-//!   same headers as the `GET` response, `Content-Length` included, but no body (RFC 9110 §9.3.2).
+//!   Request`, a head bigger than the server accepts `431`, a body over the limit `413`
+//!   (RFC 9110 §15.5). A client that disconnected gets nothing: there is nobody to answer.
+//! - **One request per connection.** The response says `Connection: close` (RFC 9112 §9.6),
+//!   and then the server closes the socket. Keeping it open is the next exercise.
 //! - **Shutdown.** `accept()` blocks. A server that cannot stop its accept loop cannot be
 //!   restarted, tested, or deployed cleanly. `shutdown()` must make the loop end, wait for the
 //!   accept thread, and drop the listener so that new connections are refused. Two common ways
 //!   to wake a blocked `accept()`: set a stop flag and then connect to yourself once; or put the
 //!   listener in non-blocking mode and poll the flag between short sleeps.
 //!
-//! Given code (below the line): `read_request`, which feeds your request-head parser of
-//! request_line, field_lines and head_limits (in `src/head/`) from the socket and reads a `Content-Length` body, the
-//! `Response` type, and the application's routes (`route`). You write `write_response`, `handle_connection`,
-//! `Server::start` and `Server::shutdown`.
+//! Given code (below the line): your request parser (`src/head/`) with `read_request` on top,
+//! your response writer of http_responses (`src/response/`: `Response` and `serialize`), and
+//! the routes. You write `write_response`, `handle_connection`, `Server::start` and
+//! `Server::shutdown`.
 //!
-//! Primary sources: RFC 9112 §4 (status line), §6 (body framing), §9.6 (closing)
-//! <https://www.rfc-editor.org/rfc/rfc9112>, RFC 9110 §15 (status codes)
-//! <https://www.rfc-editor.org/rfc/rfc9110#section-15>, and `std::net::TcpListener`
-//! <https://doc.rust-lang.org/std/net/struct.TcpListener.html>.
+//! Primary sources: RFC 9112 §9.6 (closing) <https://www.rfc-editor.org/rfc/rfc9112>, RFC 9110
+//! §15 (status codes) <https://www.rfc-editor.org/rfc/rfc9110#section-15>, and
+//! `std::net::TcpListener` <https://doc.rust-lang.org/std/net/struct.TcpListener.html>.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How long a connection of the [`Server`] may stay silent while its request is read, before
 /// the server gives up on it. Without a limit, every stalled client pins a thread forever.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Writes `response` in HTTP/1.1 form, in this order: the status line
-/// (`HTTP/1.1 404 Not Found`), the response's own headers in order, `Content-Length` (the
-/// body's length), `Connection: close`, an empty line, and then the body, but only when
-/// `include_body` is true (it is false for a `HEAD` request). Every line ends in CRLF.
+/// Writes `response`, the answer to a `request_method` request, to `out` with `serialize`,
+/// adding `Connection: close`: this server closes every connection after one response. A
+/// response `serialize` refuses is not written: the error has kind `InvalidData`.
 pub fn write_response(
     out: &mut impl Write,
     response: &Response,
-    include_body: bool,
+    request_method: &str,
 ) -> io::Result<()> {
-    // One write for the whole response: separate small writes for head and body would meet
-    // Nagle's algorithm and the client's delayed ACK.
-    let mut message = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason_phrase(response.status)
-    );
-    for (name, value) in &response.headers {
-        message.push_str(&format!("{name}: {value}\r\n"));
-    }
-    message.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        response.body.len()
-    ));
-    let mut message = message.into_bytes();
-    if include_body {
-        message.extend_from_slice(&response.body);
-    }
-    out.write_all(&message)?;
-    out.flush()
+    let response = response.clone().with_header("Connection", "close");
+    let bytes = serialize(&response, request_method, SystemTime::now())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{e:?}")))?;
+    out.write_all(&bytes)
 }
 
-/// Serves one connection: reads one request, writes the response, and closes the connection.
+/// Serves one connection: reads one request, writes the response, and closes the connection
+/// (dropping the stream closes it).
 /// Requests that cannot be read are answered with their status (see [`ReadError`]); a
 /// connection that closed, failed, or stayed silent for `read_timeout` is just dropped.
 pub fn handle_connection(stream: TcpStream, read_timeout: Duration) {
@@ -87,22 +67,23 @@ pub fn handle_connection(stream: TcpStream, read_timeout: Duration) {
         return;
     }
     let mut reader = BufReader::new(&stream);
-    let (response, include_body) = match read_request(&mut reader) {
-        Ok(request) => (route(&request), request.method != "HEAD"),
-        // Nobody is listening any more: there is no one to answer.
+    let request = read_request(&mut reader);
+    let response = match &request {
+        Ok(request) => route(request),
         Err(ReadError::Closed | ReadError::Io(_)) => return,
-        Err(ReadError::Head(e)) => (Response::text(e.status(), format!("{e:?}\n")), true),
-        Err(ReadError::BadFraming(why)) => (Response::text(400, format!("{why}\n")), true),
-        Err(ReadError::BodyTooLarge) => (Response::text(413, "Request body too large\n"), true),
+        Err(ReadError::Head(e)) => Response::text(e.status(), format!("{e:?}\n")),
+        Err(ReadError::BadFraming(why)) => Response::text(400, *why),
+        Err(ReadError::BodyTooLarge) => Response::text(413, "Request body too large\n"),
     };
+    let method = request.as_ref().map_or("", |r| r.method.as_str());
     // The client may be gone already; nothing useful can be done about a failed write.
-    let _ = write_response(&mut &stream, &response, include_body);
-    // Dropping the stream closes the connection, as `Connection: close` promised.
+    let _ = write_response(&mut &stream, &response, method);
 }
 
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
+    /// Set by `shutdown`; the accept loop checks it after each `accept()`.
     stop: Arc<AtomicBool>,
     accept_thread: JoinHandle<()>,
 }
@@ -114,9 +95,19 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
-        let accept_thread = thread::spawn({
-            let stop = Arc::clone(&stop);
-            move || accept_loop(listener, &stop)
+        let flag = Arc::clone(&stop);
+        let accept_thread = thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                // A failed accept is typically out of file descriptors: back off, do not spin.
+                let Ok(stream) = stream else {
+                    thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                thread::spawn(move || handle_connection(stream, READ_TIMEOUT));
+            }
         });
         Ok(Server {
             addr,
@@ -132,29 +123,14 @@ impl Server {
 
     /// Stops accepting connections and waits for the accept thread to end. When this returns,
     /// the listener is closed and new connections are refused. Connections already being
-    /// served finish on their own threads; `shutdown` does not wait for them.
+    /// served finish on their own threads; `shutdown` does not wait for them. (The accept loop
+    /// owns the listener: when it ends, the listener is dropped and closed.)
     pub fn shutdown(self) {
         self.stop.store(true, Ordering::SeqCst);
         // `accept()` only returns when a connection arrives: make one so the loop sees the flag.
         let _ = TcpStream::connect(self.addr);
         let _ = self.accept_thread.join();
     }
-}
-
-fn accept_loop(listener: TcpListener, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        match stream {
-            Ok(stream) => {
-                thread::spawn(move || handle_connection(stream, READ_TIMEOUT));
-            }
-            // Typically out of file descriptors: back off instead of spinning on the error.
-            Err(_) => thread::sleep(Duration::from_millis(10)),
-        }
-    }
-    // The listener is dropped here, so new connections are refused from now on.
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +142,12 @@ fn accept_loop(listener: TcpListener, stop: &AtomicBool) {
 mod head;
 
 pub use head::{Header, Limits, ParseError, Parsed, Request, TargetForm, Version, parse_request};
+
+// The response model is the one you built in status_line and http_responses, given in
+// src/response/: `serialize` frames the body, adds `Date` and refuses header injection.
+mod response;
+
+pub use response::{Response, ResponseError, http_date, reason_phrase, serialize};
 
 /// The largest request body this server accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -214,14 +196,18 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
     };
     head::validate_host(&request).map_err(ReadError::Head)?;
     if request.header("Transfer-Encoding").is_some() {
-        return Err(ReadError::BadFraming("Transfer-Encoding is not supported here"));
+        return Err(ReadError::BadFraming(
+            "Transfer-Encoding is not supported here",
+        ));
     }
     let length = content_length(&request)?;
     if length > MAX_BODY_BYTES as u64 {
         return Err(ReadError::BodyTooLarge);
     }
     request.body = vec![0; length as usize];
-    reader.read_exact(&mut request.body).map_err(ReadError::Io)?;
+    reader
+        .read_exact(&mut request.body)
+        .map_err(ReadError::Io)?;
     Ok(request)
 }
 
@@ -247,61 +233,6 @@ fn content_length(request: &Request) -> Result<u64, ReadError> {
     Ok(length.unwrap_or(0))
 }
 
-/// A response to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    /// Headers other than `Content-Length` and `Connection`, which `write_response` adds.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    /// A response with no headers and an empty body.
-    pub fn new(status: u16) -> Response {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    /// A `text/plain` response.
-    pub fn text(status: u16, body: impl Into<String>) -> Response {
-        Response::new(status)
-            .with_header("Content-Type", "text/plain; charset=utf-8")
-            .with_body(body.into().into_bytes())
-    }
-
-    /// Adds a header.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Response {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Replaces the body.
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Response {
-        self.body = body.into();
-        self
-    }
-}
-
-/// The reason phrase of the status codes this server uses (RFC 9110 §15).
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        413 => "Content Too Large",
-        414 => "URI Too Long",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        505 => "HTTP Version Not Supported",
-        _ => "Unknown",
-    }
-}
-
 /// The application: `GET /` greets, `POST /echo` sends the body back, anything else is 404,
 /// and a known path with the wrong method is 405 with `Allow`.
 pub fn route(request: &Request) -> Response {
@@ -312,7 +243,7 @@ pub fn route(request: &Request) -> Response {
         ("/echo", "POST") => Response::new(200)
             .with_header(
                 "Content-Type",
-                request.header("Content-Type").map_or_else(
+                &request.header("Content-Type").map_or_else(
                     || "application/octet-stream".into(),
                     String::from_utf8_lossy,
                 ),

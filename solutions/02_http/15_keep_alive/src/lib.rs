@@ -45,7 +45,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Limits for each connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub fn serve_connection(stream: TcpStream, config: &Config) {
     // pipelined request.
     let mut reader = BufReader::new(&stream);
     for served in 1..=config.max_requests {
-        let (response, include_body, keep_alive) = match read_request(&mut reader) {
+        let (response, method, keep_alive) = match read_request(&mut reader) {
             Ok(request) => {
                 let keep_alive = wants_keep_alive(&request) && served < config.max_requests;
                 let mut response = route(&request);
@@ -109,23 +109,26 @@ pub fn serve_connection(stream: TcpStream, config: &Config) {
                 } else if request.version == Version::Http10 {
                     response = response.with_header("Connection", "keep-alive");
                 }
-                (response, request.method != "HEAD", keep_alive)
+                (response, request.method, keep_alive)
             }
             // The client left or stayed silent too long: there is nobody to answer.
             Err(ReadError::Closed | ReadError::Io(_)) => return,
             // The framing is broken, so the next request cannot be found: answer and close.
-            Err(ReadError::Head(e)) => (closing(e.status(), &format!("{e:?}")), true, false),
-            Err(ReadError::BadFraming(why)) => (closing(400, why), true, false),
-            Err(ReadError::BodyTooLarge) => (closing(413, "request body too large"), true, false),
+            Err(ReadError::Head(e)) => closing(e.status(), &format!("{e:?}")),
+            Err(ReadError::BadFraming(why)) => closing(400, why),
+            Err(ReadError::BodyTooLarge) => closing(413, "request body too large"),
         };
-        if write_response(&mut &stream, &response, include_body).is_err() || !keep_alive {
+        if write_response(&mut &stream, &response, &method).is_err() || !keep_alive {
             return;
         }
     }
 }
 
-fn closing(status: u16, why: &str) -> Response {
-    Response::text(status, format!("{why}\n")).with_header("Connection", "close")
+/// The answer to a request that could not be read, and the end of the connection: no method
+/// (the body is always sent), no keep-alive.
+fn closing(status: u16, why: &str) -> (Response, String, bool) {
+    let response = Response::text(status, format!("{why}\n")).with_header("Connection", "close");
+    (response, String::new(), false)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,14 +188,18 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
     };
     head::validate_host(&request).map_err(ReadError::Head)?;
     if request.header("Transfer-Encoding").is_some() {
-        return Err(ReadError::BadFraming("Transfer-Encoding is not supported here"));
+        return Err(ReadError::BadFraming(
+            "Transfer-Encoding is not supported here",
+        ));
     }
     let length = content_length(&request)?;
     if length > MAX_BODY_BYTES as u64 {
         return Err(ReadError::BodyTooLarge);
     }
     request.body = vec![0; length as usize];
-    reader.read_exact(&mut request.body).map_err(ReadError::Io)?;
+    reader
+        .read_exact(&mut request.body)
+        .map_err(ReadError::Io)?;
     Ok(request)
 }
 
@@ -218,83 +225,25 @@ fn content_length(request: &Request) -> Result<u64, ReadError> {
     Ok(length.unwrap_or(0))
 }
 
-/// A response to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    /// Headers other than `Content-Length`, which `write_response` adds.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
+// The response model is the one you built in status_line and http_responses, given in
+// src/response/: `serialize` frames the body (none for HEAD), adds `Date` and refuses header
+// injection.
+mod response;
 
-impl Response {
-    /// A response with no headers and an empty body.
-    pub fn new(status: u16) -> Response {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
+pub use response::{Response, ResponseError, http_date, reason_phrase, serialize};
 
-    /// A `text/plain` response.
-    pub fn text(status: u16, body: impl Into<String>) -> Response {
-        Response::new(status)
-            .with_header("Content-Type", "text/plain; charset=utf-8")
-            .with_body(body.into().into_bytes())
-    }
-
-    /// Adds a header.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Response {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Replaces the body.
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Response {
-        self.body = body.into();
-        self
-    }
-}
-
-/// The reason phrase of the status codes this server uses (RFC 9110 §15).
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        413 => "Content Too Large",
-        414 => "URI Too Long",
-        431 => "Request Header Fields Too Large",
-        505 => "HTTP Version Not Supported",
-        _ => "Unknown",
-    }
-}
-
-/// Writes the status line, the response's headers, `Content-Length`, the empty line, and the
-/// body unless `include_body` is false (for `HEAD`), then flushes.
+/// Writes `response`, the answer to a `request_method` request, with `serialize`, then
+/// flushes. A response `serialize` refuses is not written: the error has kind `InvalidData`.
 pub fn write_response(
     out: &mut impl Write,
     response: &Response,
-    include_body: bool,
+    request_method: &str,
 ) -> io::Result<()> {
-    let mut message = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason_phrase(response.status)
-    );
-    for (name, value) in &response.headers {
-        message.push_str(&format!("{name}: {value}\r\n"));
-    }
-    message.push_str(&format!("Content-Length: {}\r\n\r\n", response.body.len()));
-    let mut message = message.into_bytes();
-    if include_body {
-        message.extend_from_slice(&response.body);
-    }
+    let bytes = serialize(response, request_method, SystemTime::now())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{e:?}")))?;
     // One write per response: head and body in separate small writes would meet Nagle's
     // algorithm and the client's delayed ACK, and every response would wait ~40 ms.
-    out.write_all(&message)?;
+    out.write_all(&bytes)?;
     out.flush()
 }
 

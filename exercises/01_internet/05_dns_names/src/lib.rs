@@ -20,7 +20,8 @@
 //! name fits in (internationalised names travel as `xn--` labels, RFC 5890), because a label
 //! containing a `.` could not be told apart from two labels in the dotted form.
 //!
-//! Below the line is step 1's header, as given code.
+//! Below the line: the limits, `label_text` and `dotted` for the text side of a name, and
+//! step 1's header, as given code.
 
 /// Why a message could not be encoded or decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,15 +58,35 @@ pub fn decode_name(msg: &[u8], offset: usize) -> Result<(String, usize), DnsErro
     )
 }
 
+// ---------------------------------------------------------------------------------------------
+// Given code: the limits, two small helpers for the text side of a name, and step 1's solution,
+// the header.
+
 const MAX_LABEL_LEN: usize = 63;
 const MAX_NAME_LEN: usize = 255;
 
-fn is_label_byte(byte: u8) -> bool {
-    (0x21..=0x7E).contains(&byte) && byte != b'.'
+/// The label's bytes as text, if every one is printable ASCII other than `.` (see the module
+/// doc); `InvalidLabel` otherwise. Used both ways: on the encoder's input, the decoder's bytes.
+fn label_text(label: &[u8]) -> Result<&str, DnsError> {
+    if !label
+        .iter()
+        .all(|&byte| (0x21..=0x7E).contains(&byte) && byte != b'.')
+    {
+        return Err(DnsError::InvalidLabel);
+    }
+    // Printable ASCII, so always valid UTF-8.
+    std::str::from_utf8(label).map_err(|_| DnsError::InvalidLabel)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Given code: step 1's solution, the header.
+/// Decoded labels as dotted text: `["www", "example"]` is `"www.example"`; no labels at all is
+/// the root, `"."`.
+fn dotted(labels: &[&str]) -> String {
+    if labels.is_empty() {
+        ".".to_string()
+    } else {
+        labels.join(".")
+    }
+}
 
 /// The 12-byte message header (RFC 1035 §4.1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -24,7 +24,7 @@
 //! is the sender's claim, so the bytes must be there to back it.
 //!
 //! Step 2's `decode_name` is yours to extend; below the line are the header and names, as
-//! given code.
+//! given code, and `build_query`, a stub resolver's query built from your `Question`.
 
 /// QTYPE of an IPv4 address record (RFC 1035 §3.2.2).
 pub const TYPE_A: u16 = 1;
@@ -69,12 +69,7 @@ pub fn decode_name(msg: &[u8], offset: usize) -> Result<(String, usize), DnsErro
     loop {
         let len = usize::from(*msg.get(pos).ok_or(DnsError::Truncated)?);
         if len == 0 {
-            let name = if labels.is_empty() {
-                ".".to_string()
-            } else {
-                labels.join(".")
-            };
-            return Ok((name, pos + 1));
+            return Ok((dotted(&labels), pos + 1));
         }
         // TODO: top bits 11 are a pointer: follow it if it points strictly before itself,
         // and return the offset after the first pointer. 01 and 10 stay reserved.
@@ -86,11 +81,7 @@ pub fn decode_name(msg: &[u8], offset: usize) -> Result<(String, usize), DnsErro
         if encoded_len > MAX_NAME_LEN {
             return Err(DnsError::NameTooLong);
         }
-        if !label.iter().copied().all(is_label_byte) {
-            return Err(DnsError::InvalidLabel);
-        }
-        // Printable ASCII, so always valid UTF-8.
-        labels.push(std::str::from_utf8(label).map_err(|_| DnsError::InvalidLabel)?);
+        labels.push(label_text(label)?);
         pos += 1 + len;
     }
 }
@@ -120,13 +111,6 @@ impl Question {
     }
 }
 
-/// A query as a stub resolver sends it: the given ID, recursion desired, one question of
-/// class IN.
-pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError> {
-    // TODO: a header and one question.
-    todo!("build a query {id} for {name:?} type {qtype}")
-}
-
 /// The header and the question section of a message. (The answer, authority and additional
 /// sections that may follow are not decoded here.)
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,13 +128,52 @@ impl Message {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given code: steps 1 and 2, the header and the encoding of names.
+// Given code: steps 1 and 2, the header and the encoding of names, and `build_query`, which
+// puts a header and one of your questions together.
+
+/// A query as a stub resolver sends it: the given ID, recursion desired, one question of
+/// class IN, whose bytes come from your `Question::encode`.
+pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError> {
+    let header = Header {
+        id,
+        recursion_desired: true,
+        qdcount: 1,
+        ..Header::default()
+    };
+    let mut msg = header.encode().to_vec();
+    Question {
+        name: name.to_string(),
+        qtype,
+        qclass: CLASS_IN,
+    }
+    .encode(&mut msg)?;
+    Ok(msg)
+}
 
 const MAX_LABEL_LEN: usize = 63;
 const MAX_NAME_LEN: usize = 255;
 
-fn is_label_byte(byte: u8) -> bool {
-    (0x21..=0x7E).contains(&byte) && byte != b'.'
+/// The label's bytes as text, if every one is printable ASCII other than `.` (see the module
+/// doc); `InvalidLabel` otherwise. Used both ways: on the encoder's input, the decoder's bytes.
+fn label_text(label: &[u8]) -> Result<&str, DnsError> {
+    if !label
+        .iter()
+        .all(|&byte| (0x21..=0x7E).contains(&byte) && byte != b'.')
+    {
+        return Err(DnsError::InvalidLabel);
+    }
+    // Printable ASCII, so always valid UTF-8.
+    std::str::from_utf8(label).map_err(|_| DnsError::InvalidLabel)
+}
+
+/// Decoded labels as dotted text: `["www", "example"]` is `"www.example"`; no labels at all is
+/// the root, `"."`.
+fn dotted(labels: &[&str]) -> String {
+    if labels.is_empty() {
+        ".".to_string()
+    } else {
+        labels.join(".")
+    }
 }
 
 /// Appends `name` in wire format (RFC 1035 §3.1) to `out`, without compression.
@@ -168,9 +191,7 @@ pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
         if label.len() > MAX_LABEL_LEN {
             return Err(DnsError::LabelTooLong);
         }
-        if !label.bytes().all(is_label_byte) {
-            return Err(DnsError::InvalidLabel);
-        }
+        label_text(label.as_bytes())?;
         encoded.push(label.len() as u8);
         encoded.extend_from_slice(label.as_bytes());
     }

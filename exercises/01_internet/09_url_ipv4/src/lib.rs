@@ -21,7 +21,8 @@
 //! trailing dot ignored, is all digits, or is a valid IPv4 number such as `0x7f`. So
 //! `foo.0x4` must be an IPv4 address and is not: the URL is rejected. `foo.0xg` is a domain.
 //!
-//! Given code: steps 1 and 2 (src/authority.rs, src/host.rs) and the model. Paths and
+//! Given code: steps 1 and 2 (src/authority.rs, src/host.rs), the model, and `dot_parts`
+//! below the line, which splits a host at its dots. Paths and
 //! percent-encoding are still stand-ins (src/stand_ins.rs) until the next step.
 //!
 //! Conformance (tests/conformance.rs): the web-platform-tests cases of urltestdata.json whose
@@ -42,14 +43,30 @@ pub use stand_ins::{EncodeSet, parse_path, percent_encode};
 /// The "ends in a number" checker of §3.5: is the last label (ignoring one trailing dot) all
 /// digits, or a valid IPv4 number such as `0x7f`? Such a host must be an IPv4 address.
 pub fn ends_in_a_number(input: &str) -> bool {
-    // TODO: see the doc comment at the top of this file. "." and "" do not end in a number.
+    // TODO: see the doc comment at the top of this file; `dot_parts` splits the input.
     todo!("does {input:?} end in a number?")
 }
 
 /// The IPv4 parser of §3.5: one to four dot-separated numbers, each decimal, hex (`0x`) or
 /// octal (leading `0`); the last number fills all the remaining bytes.
 pub fn parse_ipv4(input: &str) -> Result<Ipv4Addr, ParseError> {
-    // TODO: follow the rules of the doc comment at the top of this file. Parse each part into
-    // a u64 that saturates (`saturating_mul`, `saturating_add`) so that no number overflows.
+    // TODO: follow the rules of the doc comment at the top of this file (`dot_parts` splits
+    // the input, one trailing dot dropped). Parse each part into a u64 that saturates
+    // (`saturating_mul`, `saturating_add`) so that no number overflows.
     todo!("parse {input:?} as an IPv4 address")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given code: the split both functions above start with.
+
+/// The dot-separated parts of `input`, with one trailing dot dropped (`"1.2.3.4."` gives four
+/// parts). Only one: `"1.2.."` keeps an empty last part, which no number parser accepts. An
+/// input that is nothing but an empty part (`""`, and `"."` once its dot is dropped) gives
+/// `[""]`, not a number either.
+fn dot_parts(input: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = input.split('.').collect();
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    parts
 }

@@ -189,6 +189,8 @@ fn ends_in_a_number_looks_at_the_last_label() {
         "foo.0X1F",
         "foo.09",
         "1.2.3.4.",
+        // Too big for any integer type, a number all the same: the host must be an address.
+        "foo.0xffffffffffffffffffffffff",
     ] {
         assert!(
             ends_in_a_number(input),

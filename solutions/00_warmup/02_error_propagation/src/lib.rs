@@ -24,8 +24,9 @@
 //! cause, and its callers end up comparing message texts.
 //!
 //! You write `source()` and `From<io::Error>` for `ConfigError`, and `load_config`, whose
-//! rules are in its doc comment. `ConfigError`'s `Display` is given below the line (you wrote
-//! one like it in the previous step), and so is the port parser, in `src/port.rs`.
+//! rules are in its doc comment. Given below the line: `ConfigError`'s `Display` (you wrote
+//! one like it in the previous step) and `check_entry`, the file's rules for one entry; the
+//! port parser is in `src/port.rs`.
 //!
 //! Sources: the Rust book, ch. 9.2, "Propagating Errors" and "The `?` Operator"
 //! <https://doc.rust-lang.org/book/ch09-02-recoverable-errors-with-result.html#propagating-errors>;
@@ -95,7 +96,8 @@ impl From<io::Error> for ConfigError {
 /// ```
 /// - blank lines and lines whose first non-blank character is `#` are skipped;
 /// - otherwise the line is split at its first `=`; key and value are trimmed of whitespace;
-/// - `host` and `port` are the only keys, each must appear exactly once, neither may be empty;
+/// - `host` and `port` are the only keys, each must appear exactly once, neither may be empty
+///   (the given [`check_entry`] checks an entry against these rules);
 /// - the first problem found is the one reported; missing keys are checked at the end of the
 ///   input, `host` before `port`.
 pub fn load_config(input: impl BufRead) -> Result<Config, ConfigError> {
@@ -114,29 +116,7 @@ pub fn load_config(input: impl BufRead) -> Result<Config, ConfigError> {
             .split_once('=')
             .ok_or(ConfigError::MissingEquals { line: number })?;
         let (key, value) = (key.trim(), value.trim());
-
-        let slot_is_set = match key {
-            "host" => host.is_some(),
-            "port" => port.is_some(),
-            _ => {
-                return Err(ConfigError::UnknownKey {
-                    line: number,
-                    key: key.to_string(),
-                });
-            }
-        };
-        if slot_is_set {
-            return Err(ConfigError::DuplicateKey {
-                line: number,
-                key: key.to_string(),
-            });
-        }
-        if value.is_empty() {
-            return Err(ConfigError::EmptyValue {
-                line: number,
-                key: key.to_string(),
-            });
-        }
+        check_entry(number, key, value, host.is_some(), port.is_some())?;
 
         if key == "host" {
             host = Some(value.to_string());
@@ -157,8 +137,48 @@ pub fn load_config(input: impl BufRead) -> Result<Config, ConfigError> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given code: the messages, one `write!` per variant, as in the previous step. The cause's own
-// text is not repeated here; whoever prints the error reaches it through `source()`.
+// Given code below this line.
+
+/// The file's rules for one entry on line `line`, in the order they are reported: the key is
+/// `host` or `port` (else `UnknownKey`), it was not set on an earlier line (`host_set`,
+/// `port_set`; else `DuplicateKey`), and its value is not empty (else `EmptyValue`).
+///
+/// Given code: these rules are the file format's, not error propagation. Note how it returns
+/// `Result<(), ConfigError>`, so the caller's `check_entry(...)?` needs no conversion.
+pub fn check_entry(
+    line: usize,
+    key: &str,
+    value: &str,
+    host_set: bool,
+    port_set: bool,
+) -> Result<(), ConfigError> {
+    let already_set = match key {
+        "host" => host_set,
+        "port" => port_set,
+        _ => {
+            return Err(ConfigError::UnknownKey {
+                line,
+                key: key.to_string(),
+            });
+        }
+    };
+    if already_set {
+        return Err(ConfigError::DuplicateKey {
+            line,
+            key: key.to_string(),
+        });
+    }
+    if value.is_empty() {
+        return Err(ConfigError::EmptyValue {
+            line,
+            key: key.to_string(),
+        });
+    }
+    Ok(())
+}
+
+// The messages, one `write!` per variant, as in the previous step. The cause's own text is not
+// repeated here; whoever prints the error reaches it through `source()`.
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

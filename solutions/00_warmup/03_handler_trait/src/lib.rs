@@ -70,6 +70,16 @@ impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
     }
+
+    /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if the request
+    /// carries one. The scheme name is case-insensitive (RFC 9110 §11.1) and is followed by one
+    /// or more spaces (`"Bearer" 1*SP b64token`); the token is returned as sent.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let (scheme, token) = self.header("Authorization")?.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("Bearer")
+            .then(|| token.trim_start_matches(' '))
+    }
 }
 
 /// A response, to be written to the wire by the server.
@@ -97,6 +107,13 @@ impl Response {
     /// The value of the first header called `name`, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
+    }
+
+    /// Sets header `name` to `value`, replacing every header of that name (compared
+    /// case-insensitively) already there, so that the response carries it exactly once.
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
     }
 }
 
@@ -212,10 +229,10 @@ impl Handler for Router {
 /// Middleware: lets a request through to `inner` only if it carries
 /// `Authorization: Bearer <token>` with exactly the expected token (RFC 6750 §2.1).
 ///
-/// The scheme name `Bearer` is case-insensitive (RFC 9110 §11.1) and is followed by one or
-/// more spaces; the token is compared exactly. Anything else (no header, another scheme, a wrong token) gets `401 Unauthorized`,
-/// body `unauthorized`, and a `WWW-Authenticate: Bearer` header (RFC 9110 §15.5.2 requires
-/// the challenge) — and `inner` is never called.
+/// [`Request::bearer_token`] reads the header; the token is compared exactly. Anything else
+/// (no header, another scheme, a wrong token) gets `401 Unauthorized`, body `unauthorized`,
+/// and a `WWW-Authenticate: Bearer` header (RFC 9110 §15.5.2 requires the challenge) — and
+/// `inner` is never called.
 ///
 /// (A real service compares secrets in constant time, so that response times do not leak how
 /// much of a guess was right; chapter 07 does that. Plain `==` is fine for this warm-up.)
@@ -231,20 +248,11 @@ impl<H: Handler> RequireBearer<H> {
             inner,
         }
     }
-
-    fn is_authorized(&self, req: &Request) -> bool {
-        let Some((scheme, token)) = req.header("Authorization").and_then(|v| v.split_once(' '))
-        else {
-            return false;
-        };
-        // RFC 6750 §2.1: `"Bearer" 1*SP b64token`, so more than one space may follow the scheme.
-        scheme.eq_ignore_ascii_case("Bearer") && token.trim_start_matches(' ') == self.token
-    }
 }
 
 impl<H: Handler> Handler for RequireBearer<H> {
     fn handle(&self, req: &Request) -> Response {
-        if self.is_authorized(req) {
+        if req.bearer_token() == Some(self.token.as_str()) {
             self.inner.handle(req)
         } else {
             Response::new(401, "unauthorized").with_header("WWW-Authenticate", "Bearer")
@@ -274,12 +282,7 @@ impl<H: Handler> SetHeader<H> {
 impl<H: Handler> Handler for SetHeader<H> {
     fn handle(&self, req: &Request) -> Response {
         let mut response = self.inner.handle(req);
-        response
-            .headers
-            .retain(|(name, _)| !name.eq_ignore_ascii_case(&self.name));
-        response
-            .headers
-            .push((self.name.clone(), self.value.clone()));
+        response.set_header(&self.name, &self.value);
         response
     }
 }

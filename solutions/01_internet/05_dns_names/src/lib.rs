@@ -20,7 +20,8 @@
 //! name fits in (internationalised names travel as `xn--` labels, RFC 5890), because a label
 //! containing a `.` could not be told apart from two labels in the dotted form.
 //!
-//! Below the line is step 1's header, as given code.
+//! Below the line: the limits, `label_text` and `dotted` for the text side of a name, and
+//! step 1's header, as given code.
 
 /// Why a message could not be encoded or decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +53,7 @@ pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
         if label.len() > MAX_LABEL_LEN {
             return Err(DnsError::LabelTooLong);
         }
-        if !label.bytes().all(is_label_byte) {
-            return Err(DnsError::InvalidLabel);
-        }
+        label_text(label.as_bytes())?;
         encoded.push(label.len() as u8);
         encoded.extend_from_slice(label.as_bytes());
     }
@@ -76,12 +75,7 @@ pub fn decode_name(msg: &[u8], offset: usize) -> Result<(String, usize), DnsErro
     loop {
         let len = usize::from(*msg.get(pos).ok_or(DnsError::Truncated)?);
         if len == 0 {
-            let name = if labels.is_empty() {
-                ".".to_string()
-            } else {
-                labels.join(".")
-            };
-            return Ok((name, pos + 1));
+            return Ok((dotted(&labels), pos + 1));
         }
         // Top bits 01, 10 (reserved) or 11 (a pointer, not handled yet).
         if len > MAX_LABEL_LEN {
@@ -92,24 +86,40 @@ pub fn decode_name(msg: &[u8], offset: usize) -> Result<(String, usize), DnsErro
         if encoded_len > MAX_NAME_LEN {
             return Err(DnsError::NameTooLong);
         }
-        if !label.iter().copied().all(is_label_byte) {
-            return Err(DnsError::InvalidLabel);
-        }
-        // Printable ASCII, so always valid UTF-8.
-        labels.push(std::str::from_utf8(label).map_err(|_| DnsError::InvalidLabel)?);
+        labels.push(label_text(label)?);
         pos += 1 + len;
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Given code: the limits, two small helpers for the text side of a name, and step 1's solution,
+// the header.
+
 const MAX_LABEL_LEN: usize = 63;
 const MAX_NAME_LEN: usize = 255;
 
-fn is_label_byte(byte: u8) -> bool {
-    (0x21..=0x7E).contains(&byte) && byte != b'.'
+/// The label's bytes as text, if every one is printable ASCII other than `.` (see the module
+/// doc); `InvalidLabel` otherwise. Used both ways: on the encoder's input, the decoder's bytes.
+fn label_text(label: &[u8]) -> Result<&str, DnsError> {
+    if !label
+        .iter()
+        .all(|&byte| (0x21..=0x7E).contains(&byte) && byte != b'.')
+    {
+        return Err(DnsError::InvalidLabel);
+    }
+    // Printable ASCII, so always valid UTF-8.
+    std::str::from_utf8(label).map_err(|_| DnsError::InvalidLabel)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Given code: step 1's solution, the header.
+/// Decoded labels as dotted text: `["www", "example"]` is `"www.example"`; no labels at all is
+/// the root, `"."`.
+fn dotted(labels: &[&str]) -> String {
+    if labels.is_empty() {
+        ".".to_string()
+    } else {
+        labels.join(".")
+    }
+}
 
 /// The 12-byte message header (RFC 1035 §4.1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -75,6 +75,39 @@ pub struct Account {
 ///
 /// At most one error per field, each with a non-empty `detail`. Other members are ignored.
 pub fn validate_account(doc: &Value) -> Result<Account, Vec<FieldError>> {
-    // TODO: check every field, collect one FieldError per invalid field, then decide.
+    // TODO: check every field, collect one FieldError per invalid field, then decide. The
+    // checks of `username` and `email` are given at the end of this file: check `age` and
+    // the profile in the same style.
     todo!("validate_account({doc})")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the checks of two string fields, one function per field. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// The `username` member, checked: the string, or what is wrong with it.
+pub fn username(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    let allowed = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+    // Every byte is ASCII once `allowed` holds, so len() counts characters here.
+    if (3..=20).contains(&s.len()) && s.bytes().all(allowed) {
+        Ok(s.to_string())
+    } else {
+        Err("must be 3 to 20 characters from a-z, 0-9 and _")
+    }
+}
+
+/// The `email` member, checked: the string, or what is wrong with it.
+pub fn email(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err("must be an email address like name@example.com"),
+    }
 }

@@ -45,10 +45,11 @@ mod http;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use http::{Request, Response, idempotency_problem};
 
+use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// The longest key accepted, in characters.
 pub const MAX_KEY_LEN: usize = 255;
@@ -64,19 +65,7 @@ pub fn parse_key(value: &str) -> Option<String> {
     todo!("parse_key({value:?})")
 }
 
-/// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
-pub struct IdempotencyLayer {
-    // TODO: the time to live, the clock, and the stored responses behind a Mutex.
-}
-
 impl IdempotencyLayer {
-    /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
-    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        // TODO: keep the ttl and the clock; nothing stored yet.
-        let _ = (ttl, clock);
-        IdempotencyLayer {}
-    }
-
     /// Handles `req`, calling `work` to do the real thing at most once per key.
     ///
     /// - Methods other than `POST` and `PATCH` are idempotent already: call `work`, no key needed.
@@ -89,20 +78,50 @@ impl IdempotencyLayer {
     /// after the work finished (at `ttl` exactly, it is gone); expired keys are removed. Hold
     /// the lock from the lookup until the response is stored.
     pub fn handle(&self, req: &Request, work: impl FnOnce(&Request) -> Response) -> Response {
-        // TODO: the rules above, in that order.
+        // TODO: the rules above, in that order. The state (`ttl`, `clock`, `stored` behind
+        // `self.lock()`, entries of type `Stored`) is given at the end of this file.
         todo!("handle {} {}", req.method, req.path)
-    }
-
-    /// How many keys are stored, as of the last `handle`.
-    pub fn stored_keys(&self) -> usize {
-        // TODO: the number of entries in the store.
-        todo!()
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given: what "the same request" means. Nothing to do here.
+// Given: the layer's state, and what "the same request" means. Nothing to do here.
 // ---------------------------------------------------------------------------------------------
+
+/// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
+pub struct IdempotencyLayer {
+    ttl: Duration,
+    clock: Arc<dyn Clock>,
+    stored: Mutex<HashMap<String, Stored>>,
+}
+
+/// A finished request: what identifies it, and what to replay until `expires_at`.
+struct Stored {
+    fingerprint: u64,
+    response: Response,
+    expires_at: Instant,
+}
+
+impl IdempotencyLayer {
+    /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
+    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+        IdempotencyLayer {
+            ttl,
+            clock,
+            stored: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How many keys are stored, as of the last `handle`.
+    pub fn stored_keys(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Stored>> {
+        // A panic in `work` poisons the lock, but it stored nothing: the map is still sound.
+        self.stored.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// Identifies "the same request": method, path and body. A real store would keep a
 /// cryptographic digest (the hashing and integrity chapter, 07) so that no two different

@@ -53,16 +53,6 @@ pub struct IdempotencyLayer {
     stored: Mutex<HashMap<String, Stored>>,
 }
 
-// TODO: a key is either in flight or done: make `Stored` say which (an enum), so that a
-// key can be claimed before its work has a response.
-
-/// A finished request: what identifies it, and what to replay until `expires_at`.
-struct Stored {
-    fingerprint: u64,
-    response: Response,
-    expires_at: Instant,
-}
-
 impl IdempotencyLayer {
     /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
@@ -102,19 +92,27 @@ impl IdempotencyLayer {
         let fingerprint = fingerprint(req);
 
         // TODO: this holds the lock while `work` runs, so every other key waits and a retry
-        // blocks instead of getting 409. Claim the key (in flight) under the lock, run `work`
-        // without it, then store the response; release the claim if `work` panics.
+        // blocks instead of getting 409. Claim the key (`Stored::InFlight`, given at the end
+        // of this file) under the lock, run `work` without it, then store the response;
+        // release the claim if `work` panics.
         let mut stored = self.lock();
         let now = self.clock.now();
-        stored.retain(|_, entry| entry.expires_at > now);
-        if let Some(entry) = stored.get(&key) {
-            if entry.fingerprint != fingerprint {
+        stored.retain(
+            |_, entry| matches!(entry, Stored::Done { expires_at, .. } if *expires_at > now),
+        );
+        if let Some(Stored::Done {
+            fingerprint: f,
+            response,
+            ..
+        }) = stored.get(&key)
+        {
+            if *f != fingerprint {
                 return idempotency_problem(422, "Idempotency-Key is already used");
             }
-            return entry.response.clone();
+            return response.clone();
         }
         let response = work(req);
-        let entry = Stored {
+        let entry = Stored::Done {
             fingerprint,
             response: response.clone(),
             // The TTL counts from when the response exists, not from when the request came.
@@ -130,14 +128,26 @@ impl IdempotencyLayer {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Stored>> {
-        // A panic in `work` poisons the lock, but it stored nothing: the map is still sound.
+        // The map is consistent between statements, so a panic elsewhere cannot corrupt it.
         self.stored.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given: what "the same request" means. Nothing to do here.
+// Given: the two states of a key, and what "the same request" means. Nothing to do here.
 // ---------------------------------------------------------------------------------------------
+
+/// What the layer remembers about one key: unknown keys are simply absent from the map.
+enum Stored {
+    /// The first request with this key is still in `work`: there is no response yet.
+    InFlight { fingerprint: u64 },
+    /// It finished; replay `response` until `expires_at`.
+    Done {
+        fingerprint: u64,
+        response: Response,
+        expires_at: Instant,
+    },
+}
 
 /// Identifies "the same request": method, path and body. A real store would keep a
 /// cryptographic digest (the hashing and integrity chapter, 07) so that no two different

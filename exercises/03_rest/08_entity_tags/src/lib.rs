@@ -85,6 +85,7 @@ impl EntityTag {
     /// anything else.
     pub fn parse(s: &str) -> Option<EntityTag> {
         // TODO: optional W/, then a quoted string of etagc characters, and nothing else.
+        // `is_etagc` and `trim_ows` are given at the end of this file.
         todo!("EntityTag::parse({s:?})")
     }
 
@@ -112,6 +113,29 @@ pub fn parse_condition(value: &str) -> Option<Condition> {
 /// The strong ETag of a representation, computed from its bytes: identical bytes give the
 /// same tag, any change gives a different one.
 pub fn etag_of(body: &[u8]) -> EntityTag {
-    // TODO: a strong tag derived from every byte of the body.
+    // TODO: a strong tag derived from every byte of the body (`fnv1a` is given below).
     todo!("etag_of {} bytes", body.len())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the grammar's character classes and a stable hash. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// Whether `c` may appear inside the quotes of an entity-tag: `etagc` in RFC 9110 §8.8.3.
+pub fn is_etagc(c: char) -> bool {
+    // %x21 / %x23-7E / obs-text (any non-ASCII character stands for obs-text here).
+    c == '!' || ('#'..='~').contains(&c) || !c.is_ascii()
+}
+
+/// `s` without the optional whitespace (spaces and tabs, RFC 9110 §5.6.3) around it.
+pub fn trim_ows(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// FNV-1a 64 of `bytes`: fast, stable across Rust versions and machines (every replica behind
+/// a load balancer computes the same value), and any single-byte change alters the result.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

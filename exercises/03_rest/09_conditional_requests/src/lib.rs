@@ -80,7 +80,15 @@ impl DocumentStore {
     /// Tags are computed with [`etag_of`] and sent in the header form of [`EntityTag`]'s
     /// `Display`.
     pub fn handle(&mut self, req: &Request) -> Response {
-        // TODO: the rules above, in that order.
-        todo!("handle {} {}", req.method, req.path)
+        // Given: the routing. Only GET and PUT of one document get this far.
+        let Some(name) = req.path.strip_prefix("/docs/").filter(|n| !n.is_empty()) else {
+            return Response::new(404);
+        };
+        if req.method != "GET" && req.method != "PUT" {
+            return Response::new(405).with_header("Allow", "GET, PUT");
+        }
+
+        // TODO: the rules above from the 400 on, in that order.
+        todo!("handle {} {name}", req.method)
     }
 }

@@ -108,31 +108,6 @@ fn keep<T>(errors: &mut Vec<FieldError>, pointer: &str, checked: Result<T, &str>
         .ok()
 }
 
-fn username(value: Option<&Value>) -> Result<String, &'static str> {
-    let s = value.ok_or("is required")?;
-    let s = s.as_str().ok_or("must be a string")?;
-    let allowed = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
-    // Every byte is ASCII once `allowed` holds, so len() counts characters here.
-    if (3..=20).contains(&s.len()) && s.bytes().all(allowed) {
-        Ok(s.to_string())
-    } else {
-        Err("must be 3 to 20 characters from a-z, 0-9 and _")
-    }
-}
-
-fn email(value: Option<&Value>) -> Result<String, &'static str> {
-    let s = value.ok_or("is required")?;
-    let s = s.as_str().ok_or("must be a string")?;
-    match s.split_once('@') {
-        Some((local, domain))
-            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
-        {
-            Ok(s.to_string())
-        }
-        _ => Err("must be an email address like name@example.com"),
-    }
-}
-
 fn age(value: Option<&Value>) -> Result<u64, &'static str> {
     let n = value.ok_or("is required")?;
     // as_u64 is None for floats, negatives, strings and numbers beyond u64.
@@ -145,5 +120,36 @@ fn color(value: Option<&Value>) -> Result<String, &'static str> {
     match value.and_then(Value::as_str) {
         Some(c @ ("green" | "red" | "blue")) => Ok(c.to_string()),
         _ => Err("must be 'green', 'red' or 'blue'"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the checks of two string fields, one function per field. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// The `username` member, checked: the string, or what is wrong with it.
+pub fn username(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    let allowed = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+    // Every byte is ASCII once `allowed` holds, so len() counts characters here.
+    if (3..=20).contains(&s.len()) && s.bytes().all(allowed) {
+        Ok(s.to_string())
+    } else {
+        Err("must be 3 to 20 characters from a-z, 0-9 and _")
+    }
+}
+
+/// The `email` member, checked: the string, or what is wrong with it.
+pub fn email(value: Option<&Value>) -> Result<String, &'static str> {
+    let s = value.ok_or("is required")?;
+    let s = s.as_str().ok_or("must be a string")?;
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err("must be an email address like name@example.com"),
     }
 }

@@ -80,30 +80,7 @@ pub fn parse_key(value: &str) -> Option<String> {
     well_formed.then_some(key)
 }
 
-/// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
-pub struct IdempotencyLayer {
-    ttl: Duration,
-    clock: Arc<dyn Clock>,
-    stored: Mutex<HashMap<String, Stored>>,
-}
-
-/// A finished request: what identifies it, and what to replay until `expires_at`.
-struct Stored {
-    fingerprint: u64,
-    response: Response,
-    expires_at: Instant,
-}
-
 impl IdempotencyLayer {
-    /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
-    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        IdempotencyLayer {
-            ttl,
-            clock,
-            stored: Mutex::new(HashMap::new()),
-        }
-    }
-
     /// Handles `req`, calling `work` to do the real thing at most once per key.
     ///
     /// - Methods other than `POST` and `PATCH` are idempotent already: call `work`, no key needed.
@@ -150,6 +127,35 @@ impl IdempotencyLayer {
         stored.insert(key, entry);
         response
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the layer's state, and what "the same request" means. Nothing to do here.
+// ---------------------------------------------------------------------------------------------
+
+/// Makes `POST` and `PATCH` safe to retry: wraps the real work of a handler.
+pub struct IdempotencyLayer {
+    ttl: Duration,
+    clock: Arc<dyn Clock>,
+    stored: Mutex<HashMap<String, Stored>>,
+}
+
+/// A finished request: what identifies it, and what to replay until `expires_at`.
+struct Stored {
+    fingerprint: u64,
+    response: Response,
+    expires_at: Instant,
+}
+
+impl IdempotencyLayer {
+    /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
+    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+        IdempotencyLayer {
+            ttl,
+            clock,
+            stored: Mutex::new(HashMap::new()),
+        }
+    }
 
     /// How many keys are stored, as of the last `handle`.
     pub fn stored_keys(&self) -> usize {
@@ -161,10 +167,6 @@ impl IdempotencyLayer {
         self.stored.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Given: what "the same request" means. Nothing to do here.
-// ---------------------------------------------------------------------------------------------
 
 /// Identifies "the same request": method, path and body. A real store would keep a
 /// cryptographic digest (the hashing and integrity chapter, 07) so that no two different

@@ -53,18 +53,6 @@ pub struct IdempotencyLayer {
     stored: Mutex<HashMap<String, Stored>>,
 }
 
-/// What the layer remembers about one key.
-enum Stored {
-    /// The first request with this key is still in `work`.
-    InFlight { fingerprint: u64 },
-    /// It finished; replay `response` until `expires_at`.
-    Done {
-        fingerprint: u64,
-        response: Response,
-        expires_at: Instant,
-    },
-}
-
 impl IdempotencyLayer {
     /// Stored responses are replayed for `ttl` after the work finished, then forgotten.
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
@@ -176,8 +164,20 @@ impl Drop for Claim<'_> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given: what "the same request" means. Nothing to do here.
+// Given: the two states of a key, and what "the same request" means. Nothing to do here.
 // ---------------------------------------------------------------------------------------------
+
+/// What the layer remembers about one key: unknown keys are simply absent from the map.
+enum Stored {
+    /// The first request with this key is still in `work`: there is no response yet.
+    InFlight { fingerprint: u64 },
+    /// It finished; replay `response` until `expires_at`.
+    Done {
+        fingerprint: u64,
+        response: Response,
+        expires_at: Instant,
+    },
+}
 
 /// Identifies "the same request": method, path and body. A real store would keep a
 /// cryptographic digest (the hashing and integrity chapter, 07) so that no two different

@@ -63,8 +63,7 @@ impl DocumentStore {
     }
 }
 
-/// Does `condition` match the current representation (`None` = no document), comparing
-/// tags with `same`?
+/// Whether `condition` matches the current tag (`None`: no document), compared by `same`.
 fn matches(
     condition: &Condition,
     current: Option<&EntityTag>,
@@ -94,12 +93,14 @@ impl DocumentStore {
     /// Tags are computed with [`etag_of`] and sent in the header form of [`EntityTag`]'s
     /// `Display`.
     pub fn handle(&mut self, req: &Request) -> Response {
+        // Given: the routing. Only GET and PUT of one document get this far.
         let Some(name) = req.path.strip_prefix("/docs/").filter(|n| !n.is_empty()) else {
             return Response::new(404);
         };
         if req.method != "GET" && req.method != "PUT" {
             return Response::new(405).with_header("Allow", "GET, PUT");
         }
+
         let condition = |field: &str| req.header_list(field).map(|v| parse_condition(&v));
         let (if_match, if_none_match) = match (condition("If-Match"), condition("If-None-Match")) {
             (Some(None), _) | (_, Some(None)) => return Response::new(400),
@@ -112,15 +113,13 @@ impl DocumentStore {
             return Response::new(404);
         }
         // RFC 9110 §13.2.2, steps 1 and 3.
-        if if_match
-            .as_ref()
-            .is_some_and(|c| !matches(c, current.as_ref(), EntityTag::strong_eq))
+        if let Some(c) = &if_match
+            && !matches(c, current.as_ref(), EntityTag::strong_eq)
         {
             return Response::new(412);
         }
-        if if_none_match
-            .as_ref()
-            .is_some_and(|c| matches(c, current.as_ref(), EntityTag::weak_eq))
+        if let Some(c) = &if_none_match
+            && matches(c, current.as_ref(), EntityTag::weak_eq)
         {
             return match (req.method.as_str(), current) {
                 ("GET", Some(tag)) => Response::new(304).with_header("ETag", &tag.to_string()),

@@ -218,7 +218,8 @@ impl Handler for Router {
 /// `inner` is never called.
 ///
 /// (A real service compares secrets in constant time, so that response times do not leak how
-/// much of a guess was right; the hashing and integrity chapter (07) does that. Plain `==` is fine for this warm-up.)
+/// much of a guess was right; the hashing and integrity chapter (07) does that. Plain `==` is
+/// fine for this warm-up.)
 pub struct RequireBearer<H> {
     pub token: String,
     pub inner: H,

@@ -29,6 +29,14 @@ impl ResultCache {
         for dir in path_dependencies(root) {
             h.update(content_digest(&dir).unwrap_or_default());
         }
+        // Conformance tests skip, with a note, where the official vectors are absent: a result
+        // taken without them must not answer for a run that has them, or the other way round.
+        h.update(
+            vectors_dir(root)
+                .unwrap_or_default()
+                .to_string_lossy()
+                .as_bytes(),
+        );
         ResultCache {
             dir: target_dir.join("backlings").join("results"),
             common: h.finalize().to_vec(),
@@ -86,6 +94,17 @@ fn path_dependencies(root: &Path) -> Vec<PathBuf> {
     deps.values()
         .filter_map(|dep| Some(root.join(dep.get("path")?.as_str()?)))
         .collect()
+}
+
+/// The official vectors folder the exercises' tests will read, found as `testkit` finds it:
+/// `$BACKLINGS_VECTORS`, else a `shared/vectors` beside the course or a folder above it.
+fn vectors_dir(root: &Path) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("BACKLINGS_VECTORS") {
+        return Some(dir.into());
+    }
+    root.ancestors()
+        .map(|a| a.join("shared/vectors"))
+        .find(|p| p.is_dir())
 }
 
 /// `rustc -vV` as run in the course (so a rust-toolchain file is honoured).

@@ -405,3 +405,32 @@ fn outside_a_course_the_error_says_where_to_run() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("no info.toml"));
 }
+
+#[test]
+fn a_result_taken_without_the_vectors_does_not_answer_for_a_run_with_them() {
+    let course = TempCourse::new(&[ADDER]);
+    let vectors = course.path("vectors");
+    std::fs::create_dir_all(&vectors).unwrap();
+    let without = course
+        .cmd(&["verify", "--json"])
+        .env_remove("BACKLINGS_VECTORS")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&without.stdout).contains("\"cached\": false"));
+    let with = course
+        .cmd(&["verify", "--json"])
+        .env("BACKLINGS_VECTORS", &vectors)
+        .output()
+        .unwrap();
+    let with = String::from_utf8_lossy(&with.stdout).into_owned();
+    assert!(
+        with.contains("\"cached\": false"),
+        "conformance tests that skipped without the vectors must run again with them: {with}"
+    );
+    let again = course
+        .cmd(&["verify", "--json"])
+        .env("BACKLINGS_VECTORS", &vectors)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("\"cached\": true"));
+}

@@ -194,7 +194,7 @@ pub fn background_status(built: u64) -> String {
     format!(
         "{}",
         style(format!(
-            "Preparing the course's dependencies in the background ({built} crates built); your checks go first."
+            "Building dependencies in the background ({built} crates so far); your checks go first."
         ))
         .dim()
     )

@@ -13,6 +13,9 @@
 //!   that a line diff (Myers) from the shipped file marks as inserted: a changed line counts
 //!   once, a removed line (a `todo!()`) not at all, a blank line not at all.
 //! - **tests**: the `#[test]` attributes in the exercise's `tests/` folder.
+//! - **code before the first TODO**: lines of `src/lib.rs` above the first `TODO` or `todo!`
+//!   that are neither blank, comments, `use` lines nor attributes. The learner's TODOs come
+//!   first; given code stands below them. Past [`CODE_BEFORE_TODO_LIMIT`] lines it is warned.
 //!
 //! An exercise may be over a limit for a reason the course accepts: a one-line
 //! `size_exception = "why"` in its `info.toml` entry replaces its warnings with that reason.
@@ -32,6 +35,9 @@ pub const LINES_TARGET: usize = 50;
 /// Lines to write past which a concept must be split into steps.
 pub const LINES_LIMIT: usize = 120;
 
+/// Lines of code above the first TODO past which the learner's part is not "first".
+pub const CODE_BEFORE_TODO_LIMIT: usize = 60;
+
 /// The measured size of one exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -41,6 +47,8 @@ pub struct Size {
     pub learner_lines: usize,
     /// `#[test]` functions in `tests/`.
     pub tests: usize,
+    /// Lines of code above the first TODO of `src/lib.rs`.
+    pub code_before_todo: usize,
 }
 
 /// Measures one exercise of the course.
@@ -64,6 +72,7 @@ pub fn measure(course: &Course, ex: &Exercise) -> Result<Size> {
         reading: reading_words(&lib),
         learner_lines,
         tests,
+        code_before_todo: code_before_todo(&lib),
     })
 }
 
@@ -86,6 +95,21 @@ pub fn reading_words(lib: &str) -> usize {
 }
 
 /// `[label]: target`, markdown's link reference definition.
+/// Lines of code above the first line that holds `TODO` or `todo!(` (see the module doc).
+pub fn code_before_todo(lib: &str) -> usize {
+    lib.lines()
+        .take_while(|line| !line.contains("TODO") && !line.contains("todo!("))
+        .map(str::trim)
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("//")
+                && !line.starts_with("use ")
+                && !line.starts_with("#[")
+                && !line.starts_with("#![")
+        })
+        .count()
+}
+
 fn is_link_definition(line: &str) -> bool {
     let line = line.trim_start();
     line.starts_with('[')
@@ -199,6 +223,12 @@ pub fn report(course: &Course) -> String {
                 size.learner_lines
             ));
         }
+        if size.code_before_todo > CODE_BEFORE_TODO_LIMIT {
+            over.push(format!(
+                "{} lines of code stand above the first TODO (limit {CODE_BEFORE_TODO_LIMIT}): the learner's TODOs come first, move the given code below them",
+                size.code_before_todo
+            ));
+        }
         match (&ex.size_exception, over.is_empty()) {
             (_, true) => {}
             (Some(why), false) => {
@@ -270,6 +300,21 @@ mod tests {
     fn tests_are_the_test_attributes() {
         let source = "#[test]\nfn a() {}\n\n    #[test]\n    fn b() {}\n\nfn helper() {}\n// #[test] in a comment\n";
         assert_eq!(count_tests(source), 2);
+    }
+
+    #[test]
+    fn code_before_the_first_todo_skips_docs_uses_and_attributes() {
+        let lib = "//! Doc.\nuse std::fmt;\n\n/// A type.\n#[derive(Debug)]\npub struct A {\n    x: u8,\n}\n\npub fn f() {\n    todo!()\n}\nstruct B;\n";
+        assert_eq!(
+            code_before_todo(lib),
+            4,
+            "struct A's three lines and `pub fn f() {{`"
+        );
+        assert_eq!(
+            code_before_todo("pub fn f() {}\n"),
+            1,
+            "no TODO: every line counts"
+        );
     }
 
     #[test]

@@ -111,3 +111,32 @@ fn an_empty_size_exception_is_rejected_in_one_sentence() {
         run.all()
     );
 }
+
+#[test]
+fn given_code_above_the_first_todo_is_warned_past_the_limit() {
+    let given = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("pub const C{i}: u32 = {i};\n"))
+            .collect()
+    };
+    let lib = |n: usize| {
+        format!(
+            "//! Doc.\n{}pub fn f() -> u32 {{\n    todo!()\n}}\n",
+            given(n)
+        )
+    };
+    let solution = |n: usize| format!("//! Doc.\n{}pub fn f() -> u32 {{\n    7\n}}\n", given(n));
+    // 60 constants and `pub fn f() {` make 61 lines of code above the TODO: one over.
+    let over = TempCourse::new(&[big_exercise(&lib(60), &solution(60), "")]);
+    let out = over.run(&["dev", "check"]).stdout();
+    assert!(
+        out.contains("warning: big: 61 lines of code stand above the first TODO (limit 60)"),
+        "{out}"
+    );
+    let at = TempCourse::new(&[big_exercise(&lib(59), &solution(59), "")]);
+    let out = at.run(&["dev", "check"]).stdout();
+    assert!(
+        !out.contains("above the first TODO"),
+        "exactly at the limit: {out}"
+    );
+}

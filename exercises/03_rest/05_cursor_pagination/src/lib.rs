@@ -24,7 +24,8 @@
 //!   it can edit or construct. That leaves the server free to change its encoding, and a
 //!   cursor is untrusted input: it must be checked, and a forged or damaged one rejected
 //!   (`400 Bad Request`), never trusted. Here a given `seal`/`unseal` pair adds a keyed
-//!   checksum; a real service would use an HMAC (the hashing and integrity chapter, 07) or encryption.
+//!   checksum; a real service would use an HMAC (the hashing and integrity chapter, 07) or
+//!   encryption.
 //! - **Knowing when to stop.** The last page has no next cursor. Fetch `limit + 1` items: if
 //!   the extra one exists there is a next page, otherwise this is the end — no empty page, no
 //!   extra round trip.
@@ -40,6 +41,84 @@ use serde::Serialize;
 use serde_json::json;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+
+// ---------------------------------------------------------------------------------------------
+// The feed order, the cursor and the page.
+// ---------------------------------------------------------------------------------------------
+
+/// Where a post sits in the feed. The feed is newest first: a larger `created_at` comes
+/// first, and between posts with the same `created_at` the larger `id` comes first.
+/// "Comes first" is `Ordering::Less`, so a `BTreeMap<SortKey, _>` iterates in feed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SortKey {
+    pub created_at: i64,
+    pub id: u64,
+}
+
+impl SortKey {
+    pub fn of(post: &Post) -> SortKey {
+        SortKey {
+            created_at: post.created_at,
+            id: post.id,
+        }
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // TODO: feed order — newest first, and the larger id first between equal timestamps.
+        todo!("SortKey::cmp({self:?}, {other:?})")
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Why a page could not be served (both become `400 Bad Request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageError {
+    /// The cursor was not made by [`encode_cursor`], or was altered.
+    InvalidCursor,
+    /// A limit of 0.
+    InvalidLimit,
+}
+
+/// One page of the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub items: Vec<Post>,
+    /// Pass this back to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The cursor that points just after `key`: an opaque string that [`decode_cursor`] turns
+/// back into the same key.
+pub fn encode_cursor(key: &SortKey) -> String {
+    // TODO: turn the key into bytes and seal them.
+    todo!("encode_cursor({key:?})")
+}
+
+/// The key inside a cursor made by [`encode_cursor`]; `InvalidCursor` for anything else.
+pub fn decode_cursor(cursor: &str) -> Result<SortKey, PageError> {
+    // TODO: unseal, and accept only what encode_cursor produces.
+    todo!("decode_cursor({cursor:?})")
+}
+
+impl Feed {
+    /// The page after `cursor` (the first page when `None`), newest first.
+    ///
+    /// `limit`: `None` means [`DEFAULT_LIMIT`], more than [`MAX_LIMIT`] is served as
+    /// `MAX_LIMIT`, `0` is `InvalidLimit`. `next_cursor` is `Some` exactly when more posts
+    /// follow this page.
+    pub fn page(&self, cursor: Option<&str>, limit: Option<usize>) -> Result<Page, PageError> {
+        // TODO: the posts strictly after the cursor's key, at most `limit` of them, and a
+        // next cursor only when more posts follow.
+        todo!("page after {cursor:?}, limit {limit:?}")
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Given: the request/response model, the cursor seal, the feed storage and the HTTP handler.
@@ -86,7 +165,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 const CURSOR_KEY: &[u8] = b"backlings cursor key: not a secret, use HMAC and a real key";
 
 /// Keyed FNV-1a: detects any change to the payload (each byte step is a bijection), but it
-/// is NOT a MAC — an attacker who reads this code can forge tags. The hashing and integrity chapter (07) does it properly.
+/// is NOT a MAC — an attacker who reads this code can forge tags. The hashing and integrity
+/// chapter (07) does it properly.
 fn tag(payload: &[u8]) -> u64 {
     CURSOR_KEY
         .iter()
@@ -197,83 +277,5 @@ pub fn handle(feed: &Feed, req: &Request) -> Response {
         }
         Err(PageError::InvalidCursor) => bad_request("invalid cursor"),
         Err(PageError::InvalidLimit) => bad_request("limit must be at least 1"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The feed order, the cursor and the page.
-// ---------------------------------------------------------------------------------------------
-
-/// Where a post sits in the feed. The feed is newest first: a larger `created_at` comes
-/// first, and between posts with the same `created_at` the larger `id` comes first.
-/// "Comes first" is `Ordering::Less`, so a `BTreeMap<SortKey, _>` iterates in feed order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SortKey {
-    pub created_at: i64,
-    pub id: u64,
-}
-
-impl SortKey {
-    pub fn of(post: &Post) -> SortKey {
-        SortKey {
-            created_at: post.created_at,
-            id: post.id,
-        }
-    }
-}
-
-impl Ord for SortKey {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // TODO: feed order — newest first, and the larger id first between equal timestamps.
-        todo!("SortKey::cmp({self:?}, {other:?})")
-    }
-}
-
-impl PartialOrd for SortKey {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Why a page could not be served (both become `400 Bad Request`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageError {
-    /// The cursor was not made by [`encode_cursor`], or was altered.
-    InvalidCursor,
-    /// A limit of 0.
-    InvalidLimit,
-}
-
-/// One page of the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub items: Vec<Post>,
-    /// Pass this back to get the next page; `None` on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// The cursor that points just after `key`: an opaque string that [`decode_cursor`] turns
-/// back into the same key.
-pub fn encode_cursor(key: &SortKey) -> String {
-    // TODO: turn the key into bytes and seal them.
-    todo!("encode_cursor({key:?})")
-}
-
-/// The key inside a cursor made by [`encode_cursor`]; `InvalidCursor` for anything else.
-pub fn decode_cursor(cursor: &str) -> Result<SortKey, PageError> {
-    // TODO: unseal, and accept only what encode_cursor produces.
-    todo!("decode_cursor({cursor:?})")
-}
-
-impl Feed {
-    /// The page after `cursor` (the first page when `None`), newest first.
-    ///
-    /// `limit`: `None` means [`DEFAULT_LIMIT`], more than [`MAX_LIMIT`] is served as
-    /// `MAX_LIMIT`, `0` is `InvalidLimit`. `next_cursor` is `Some` exactly when more posts
-    /// follow this page.
-    pub fn page(&self, cursor: Option<&str>, limit: Option<usize>) -> Result<Page, PageError> {
-        // TODO: the posts strictly after the cursor's key, at most `limit` of them, and a
-        // next cursor only when more posts follow.
-        todo!("page after {cursor:?}, limit {limit:?}")
     }
 }

@@ -40,6 +40,65 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
+// The retry policy.
+// ---------------------------------------------------------------------------------------------
+
+/// Is this status a transient "not now" worth retrying? 502, 503 and 504 only.
+pub fn is_retryable_status(status: u16) -> bool {
+    // TODO: pick out the statuses that mean "try again later".
+    todo!("is_retryable_status({status})")
+}
+
+/// May this request be sent twice (RFC 9110 §9.2.2)? The idempotent methods `GET`, `HEAD`,
+/// `OPTIONS`, `TRACE`, `PUT`, `DELETE`; any other method only with an `Idempotency-Key`.
+pub fn is_idempotent(req: &Request) -> bool {
+    // TODO: decide from the method, or from an Idempotency-Key header.
+    todo!("is_idempotent({} {})", req.method, req.path)
+}
+
+/// The wait before retry number `retry` (1 = the first retry): `base_delay × 2^(retry-1)`,
+/// never more than `max_delay` — and no overflow, however large `retry` is.
+pub fn backoff_delay(policy: &RetryPolicy, retry: u32) -> Duration {
+    // TODO: double the base delay per retry, cap it, and never overflow.
+    todo!("backoff_delay(retry {retry}, base {:?})", policy.base_delay)
+}
+
+/// The wait a `Retry-After` header asks for, in its delay-seconds form (RFC 9110 §10.2.3):
+/// one or more ASCII digits, spaces around them allowed; a number too large for `u64`
+/// saturates. `None` without the header or for any other form (including an HTTP-date,
+/// which this client does not interpret).
+pub fn retry_after(resp: &Response) -> Option<Duration> {
+    // TODO: read the delay-seconds form of the header.
+    todo!("retry_after of a {} response", resp.status)
+}
+
+impl Client {
+    /// One attempt, no retry: connect (within `connect_timeout`), send `req`, read the
+    /// response (each read and write within `read_timeout`). A failure to connect is
+    /// `Connect`; a read or write timeout is `Timeout`; any other failure is `Io`.
+    pub fn send_once(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
+        // TODO: connect with a timeout, set the read/write timeouts, then use write_request and
+        // read_response; sort the failures into the three ClientError cases.
+        todo!("send_once {} {} to {addr}", req.method, req.path)
+    }
+
+    /// Sends `req`, retrying transient failures:
+    ///
+    /// - retry a connect failure for any request (nothing was sent);
+    /// - retry a timeout, an I/O failure or a 502/503/504 only if [`is_idempotent`];
+    /// - make at most `max_attempts` attempts, then return the last outcome (the last
+    ///   response if there was one, or the last error);
+    /// - before retry `n`, sleep [`backoff_delay`]`(n)` — or, after a response with a
+    ///   [`retry_after`], that long; if that is more than `max_delay`, do not retry but
+    ///   return the response at once;
+    /// - never sleep after the last attempt.
+    pub fn send(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
+        // TODO: attempt, decide whether a retry is allowed and useful, wait, and try again.
+        todo!("send {} {} to {addr}", req.method, req.path)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Given: the request/response model and the HTTP/1.1 plumbing. Nothing to do here.
 // ---------------------------------------------------------------------------------------------
 
@@ -246,64 +305,5 @@ impl Client {
             policy,
             sleeper: Box::new(sleeper),
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The retry policy.
-// ---------------------------------------------------------------------------------------------
-
-/// Is this status a transient "not now" worth retrying? 502, 503 and 504 only.
-pub fn is_retryable_status(status: u16) -> bool {
-    // TODO: pick out the statuses that mean "try again later".
-    todo!("is_retryable_status({status})")
-}
-
-/// May this request be sent twice (RFC 9110 §9.2.2)? The idempotent methods `GET`, `HEAD`,
-/// `OPTIONS`, `TRACE`, `PUT`, `DELETE`; any other method only with an `Idempotency-Key`.
-pub fn is_idempotent(req: &Request) -> bool {
-    // TODO: decide from the method, or from an Idempotency-Key header.
-    todo!("is_idempotent({} {})", req.method, req.path)
-}
-
-/// The wait before retry number `retry` (1 = the first retry): `base_delay × 2^(retry-1)`,
-/// never more than `max_delay` — and no overflow, however large `retry` is.
-pub fn backoff_delay(policy: &RetryPolicy, retry: u32) -> Duration {
-    // TODO: double the base delay per retry, cap it, and never overflow.
-    todo!("backoff_delay(retry {retry}, base {:?})", policy.base_delay)
-}
-
-/// The wait a `Retry-After` header asks for, in its delay-seconds form (RFC 9110 §10.2.3):
-/// one or more ASCII digits, spaces around them allowed; a number too large for `u64`
-/// saturates. `None` without the header or for any other form (including an HTTP-date,
-/// which this client does not interpret).
-pub fn retry_after(resp: &Response) -> Option<Duration> {
-    // TODO: read the delay-seconds form of the header.
-    todo!("retry_after of a {} response", resp.status)
-}
-
-impl Client {
-    /// One attempt, no retry: connect (within `connect_timeout`), send `req`, read the
-    /// response (each read and write within `read_timeout`). A failure to connect is
-    /// `Connect`; a read or write timeout is `Timeout`; any other failure is `Io`.
-    pub fn send_once(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
-        // TODO: connect with a timeout, set the read/write timeouts, then use write_request and
-        // read_response; sort the failures into the three ClientError cases.
-        todo!("send_once {} {} to {addr}", req.method, req.path)
-    }
-
-    /// Sends `req`, retrying transient failures:
-    ///
-    /// - retry a connect failure for any request (nothing was sent);
-    /// - retry a timeout, an I/O failure or a 502/503/504 only if [`is_idempotent`];
-    /// - make at most `max_attempts` attempts, then return the last outcome (the last
-    ///   response if there was one, or the last error);
-    /// - before retry `n`, sleep [`backoff_delay`]`(n)` — or, after a response with a
-    ///   [`retry_after`], that long; if that is more than `max_delay`, do not retry but
-    ///   return the response at once;
-    /// - never sleep after the last attempt.
-    pub fn send(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
-        // TODO: attempt, decide whether a retry is allowed and useful, wait, and try again.
-        todo!("send {} {} to {addr}", req.method, req.path)
     }
 }

@@ -36,94 +36,6 @@
 //!   <https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.2>
 //! - RFC 6750 §2.1 (`Authorization: Bearer <token>`): <https://www.rfc-editor.org/rfc/rfc6750.html#section-2.1>
 
-/// A request, already parsed (chapter 02 shows how to parse one off the wire).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Request {
-    pub fn new(method: &str, path: &str) -> Self {
-        Request {
-            method: method.to_string(),
-            path: path.to_string(),
-            headers: Vec::new(),
-            body: String::new(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    pub fn with_body(mut self, body: &str) -> Self {
-        self.body = body.to_string();
-        self
-    }
-
-    /// The value of the first header called `name`. Header names are case-insensitive
-    /// (RFC 9110 §5.1).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-
-    /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if the request
-    /// carries one. The scheme name is case-insensitive (RFC 9110 §11.1) and is followed by one
-    /// or more spaces (`"Bearer" 1*SP b64token`); the token is returned as sent.
-    pub fn bearer_token(&self) -> Option<&str> {
-        let (scheme, token) = self.header("Authorization")?.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("Bearer")
-            .then(|| token.trim_start_matches(' '))
-    }
-}
-
-/// A response, to be written to the wire by the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Response {
-    pub fn new(status: u16, body: &str) -> Self {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: body.to_string(),
-        }
-    }
-
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// The value of the first header called `name`, compared case-insensitively.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-
-    /// Sets header `name` to `value`, replacing every header of that name (compared
-    /// case-insensitively) already there, so that the response carries it exactly once.
-    pub fn set_header(&mut self, name: &str, value: &str) {
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        self.headers.push((name.to_string(), value.to_string()));
-    }
-}
-
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
 /// Anything that can answer a request. `Send + Sync` because a server calls its handlers from
 /// many threads at once.
 pub trait Handler: Send + Sync {
@@ -235,7 +147,8 @@ impl Handler for Router {
 /// `inner` is never called.
 ///
 /// (A real service compares secrets in constant time, so that response times do not leak how
-/// much of a guess was right; chapter 07 does that. Plain `==` is fine for this warm-up.)
+/// much of a guess was right; the hashing and integrity chapter (07) does that. Plain `==` is
+/// fine for this warm-up.)
 pub struct RequireBearer<H> {
     pub token: String,
     pub inner: H,
@@ -285,4 +198,96 @@ impl<H: Handler> Handler for SetHeader<H> {
         response.set_header(&self.name, &self.value);
         response
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the request and response types the handlers above work with, and their helpers.
+// ---------------------------------------------------------------------------------------------
+
+/// A request, already parsed (chapter 02 shows how to parse one off the wire).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn new(method: &str, path: &str) -> Self {
+        Request {
+            method: method.to_string(),
+            path: path.to_string(),
+            headers: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn with_body(mut self, body: &str) -> Self {
+        self.body = body.to_string();
+        self
+    }
+
+    /// The value of the first header called `name`. Header names are case-insensitive
+    /// (RFC 9110 §5.1).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if the request
+    /// carries one. The scheme name is case-insensitive (RFC 9110 §11.1) and is followed by one
+    /// or more spaces (`"Bearer" 1*SP b64token`); the token is returned as sent.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let (scheme, token) = self.header("Authorization")?.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("Bearer")
+            .then(|| token.trim_start_matches(' '))
+    }
+}
+
+/// A response, to be written to the wire by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn new(status: u16, body: &str) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The value of the first header called `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Sets header `name` to `value`, replacing every header of that name (compared
+    /// case-insensitively) already there, so that the response carries it exactly once.
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }

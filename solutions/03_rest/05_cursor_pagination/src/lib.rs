@@ -24,7 +24,8 @@
 //!   it can edit or construct. That leaves the server free to change its encoding, and a
 //!   cursor is untrusted input: it must be checked, and a forged or damaged one rejected
 //!   (`400 Bad Request`), never trusted. Here a given `seal`/`unseal` pair adds a keyed
-//!   checksum; a real service would use an HMAC (chapter 07) or encryption.
+//!   checksum; a real service would use an HMAC (the hashing and integrity chapter, 07) or
+//!   encryption.
 //! - **Knowing when to stop.** The last page has no next cursor. Fetch `limit + 1` items: if
 //!   the extra one exists there is a next page, otherwise this is the end — no empty page, no
 //!   extra round trip.
@@ -41,6 +42,112 @@ use serde_json::json;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
+
+// ---------------------------------------------------------------------------------------------
+// The feed order, the cursor and the page.
+// ---------------------------------------------------------------------------------------------
+
+/// Where a post sits in the feed. The feed is newest first: a larger `created_at` comes
+/// first, and between posts with the same `created_at` the larger `id` comes first.
+/// "Comes first" is `Ordering::Less`, so a `BTreeMap<SortKey, _>` iterates in feed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SortKey {
+    pub created_at: i64,
+    pub id: u64,
+}
+
+impl SortKey {
+    pub fn of(post: &Post) -> SortKey {
+        SortKey {
+            created_at: post.created_at,
+            id: post.id,
+        }
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed on both fields: newest first, then the highest id first.
+        (other.created_at, other.id).cmp(&(self.created_at, self.id))
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Why a page could not be served (both become `400 Bad Request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageError {
+    /// The cursor was not made by [`encode_cursor`], or was altered.
+    InvalidCursor,
+    /// A limit of 0.
+    InvalidLimit,
+}
+
+/// One page of the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub items: Vec<Post>,
+    /// Pass this back to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The cursor that points just after `key`: an opaque string that [`decode_cursor`] turns
+/// back into the same key.
+pub fn encode_cursor(key: &SortKey) -> String {
+    let mut payload = Vec::with_capacity(16);
+    payload.extend_from_slice(&key.created_at.to_be_bytes());
+    payload.extend_from_slice(&key.id.to_be_bytes());
+    seal(&payload)
+}
+
+/// The key inside a cursor made by [`encode_cursor`]; `InvalidCursor` for anything else.
+pub fn decode_cursor(cursor: &str) -> Result<SortKey, PageError> {
+    let payload = unseal(cursor).ok_or(PageError::InvalidCursor)?;
+    let bytes: [u8; 16] = payload.try_into().map_err(|_| PageError::InvalidCursor)?;
+    let (created_at, id) = bytes.split_at(8);
+    Ok(SortKey {
+        created_at: i64::from_be_bytes(created_at.try_into().expect("8 bytes")),
+        id: u64::from_be_bytes(id.try_into().expect("8 bytes")),
+    })
+}
+
+impl Feed {
+    /// The page after `cursor` (the first page when `None`), newest first.
+    ///
+    /// `limit`: `None` means [`DEFAULT_LIMIT`], more than [`MAX_LIMIT`] is served as
+    /// `MAX_LIMIT`, `0` is `InvalidLimit`. `next_cursor` is `Some` exactly when more posts
+    /// follow this page.
+    pub fn page(&self, cursor: Option<&str>, limit: Option<usize>) -> Result<Page, PageError> {
+        let limit = match limit {
+            None => DEFAULT_LIMIT,
+            Some(0) => return Err(PageError::InvalidLimit),
+            Some(n) => n.min(MAX_LIMIT),
+        };
+        let start = match cursor {
+            None => Bound::Unbounded,
+            // The cursor's post may have been deleted since; the range still starts there.
+            Some(c) => Bound::Excluded(decode_cursor(c)?),
+        };
+        // One extra item tells whether a next page exists.
+        let mut items: Vec<Post> = self
+            .posts
+            .range((start, Bound::Unbounded))
+            .take(limit + 1)
+            .map(|(_, post)| post.clone())
+            .collect();
+        let next_cursor = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| encode_cursor(&SortKey::of(last)))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Given: the request/response model, the cursor seal, the feed storage and the HTTP handler.
@@ -87,7 +194,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 const CURSOR_KEY: &[u8] = b"backlings cursor key: not a secret, use HMAC and a real key";
 
 /// Keyed FNV-1a: detects any change to the payload (each byte step is a bijection), but it
-/// is NOT a MAC — an attacker who reads this code can forge tags. Chapter 07 does it properly.
+/// is NOT a MAC — an attacker who reads this code can forge tags. The hashing and integrity
+/// chapter (07) does it properly.
 fn tag(payload: &[u8]) -> u64 {
     CURSOR_KEY
         .iter()
@@ -198,111 +306,5 @@ pub fn handle(feed: &Feed, req: &Request) -> Response {
         }
         Err(PageError::InvalidCursor) => bad_request("invalid cursor"),
         Err(PageError::InvalidLimit) => bad_request("limit must be at least 1"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The feed order, the cursor and the page.
-// ---------------------------------------------------------------------------------------------
-
-/// Where a post sits in the feed. The feed is newest first: a larger `created_at` comes
-/// first, and between posts with the same `created_at` the larger `id` comes first.
-/// "Comes first" is `Ordering::Less`, so a `BTreeMap<SortKey, _>` iterates in feed order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SortKey {
-    pub created_at: i64,
-    pub id: u64,
-}
-
-impl SortKey {
-    pub fn of(post: &Post) -> SortKey {
-        SortKey {
-            created_at: post.created_at,
-            id: post.id,
-        }
-    }
-}
-
-impl Ord for SortKey {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed on both fields: newest first, then the highest id first.
-        (other.created_at, other.id).cmp(&(self.created_at, self.id))
-    }
-}
-
-impl PartialOrd for SortKey {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Why a page could not be served (both become `400 Bad Request`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageError {
-    /// The cursor was not made by [`encode_cursor`], or was altered.
-    InvalidCursor,
-    /// A limit of 0.
-    InvalidLimit,
-}
-
-/// One page of the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub items: Vec<Post>,
-    /// Pass this back to get the next page; `None` on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// The cursor that points just after `key`: an opaque string that [`decode_cursor`] turns
-/// back into the same key.
-pub fn encode_cursor(key: &SortKey) -> String {
-    let mut payload = Vec::with_capacity(16);
-    payload.extend_from_slice(&key.created_at.to_be_bytes());
-    payload.extend_from_slice(&key.id.to_be_bytes());
-    seal(&payload)
-}
-
-/// The key inside a cursor made by [`encode_cursor`]; `InvalidCursor` for anything else.
-pub fn decode_cursor(cursor: &str) -> Result<SortKey, PageError> {
-    let payload = unseal(cursor).ok_or(PageError::InvalidCursor)?;
-    let bytes: [u8; 16] = payload.try_into().map_err(|_| PageError::InvalidCursor)?;
-    let (created_at, id) = bytes.split_at(8);
-    Ok(SortKey {
-        created_at: i64::from_be_bytes(created_at.try_into().expect("8 bytes")),
-        id: u64::from_be_bytes(id.try_into().expect("8 bytes")),
-    })
-}
-
-impl Feed {
-    /// The page after `cursor` (the first page when `None`), newest first.
-    ///
-    /// `limit`: `None` means [`DEFAULT_LIMIT`], more than [`MAX_LIMIT`] is served as
-    /// `MAX_LIMIT`, `0` is `InvalidLimit`. `next_cursor` is `Some` exactly when more posts
-    /// follow this page.
-    pub fn page(&self, cursor: Option<&str>, limit: Option<usize>) -> Result<Page, PageError> {
-        let limit = match limit {
-            None => DEFAULT_LIMIT,
-            Some(0) => return Err(PageError::InvalidLimit),
-            Some(n) => n.min(MAX_LIMIT),
-        };
-        let start = match cursor {
-            None => Bound::Unbounded,
-            // The cursor's post may have been deleted since; the range still starts there.
-            Some(c) => Bound::Excluded(decode_cursor(c)?),
-        };
-        // One extra item tells whether a next page exists.
-        let mut items: Vec<Post> = self
-            .posts
-            .range((start, Bound::Unbounded))
-            .take(limit + 1)
-            .map(|(_, post)| post.clone())
-            .collect();
-        let next_cursor = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|last| encode_cursor(&SortKey::of(last)))
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
     }
 }

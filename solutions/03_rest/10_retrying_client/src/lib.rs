@@ -10,8 +10,8 @@
 //! - **Retries with exponential backoff.** A transient failure is often gone a moment later,
 //!   so try again — but wait `base`, then `2 × base`, `4 × base`… (capped), so a struggling
 //!   server is not hammered by every client at once, and give up after a fixed number of
-//!   attempts. (Chapter 14 adds random jitter, which spreads clients out further; it is left
-//!   out here to keep the delays testable.) When the server says how long to wait —
+//!   attempts. (The distributed architecture chapter, 14, adds random jitter, which spreads
+//!   clients out further; it is left out here to keep the delays testable.) When the server says how long to wait —
 //!   `Retry-After: 120` on a 503 (RFC 9110 §10.2.3) — wait that long instead; if it asks for
 //!   longer than the client is willing to wait, give up now rather than sleep.
 //! - **Only retry what is safe to repeat.** RFC 9110 §9.2.2: a client SHOULD NOT
@@ -38,6 +38,115 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
+
+// ---------------------------------------------------------------------------------------------
+// The retry policy.
+// ---------------------------------------------------------------------------------------------
+
+/// Is this status a transient "not now" worth retrying? 502, 503 and 504 only.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 502..=504)
+}
+
+/// May this request be sent twice (RFC 9110 §9.2.2)? The idempotent methods `GET`, `HEAD`,
+/// `OPTIONS`, `TRACE`, `PUT`, `DELETE`; any other method only with an `Idempotency-Key`.
+pub fn is_idempotent(req: &Request) -> bool {
+    matches!(
+        req.method.as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
+    ) || req.header("Idempotency-Key").is_some()
+}
+
+/// The wait before retry number `retry` (1 = the first retry): `base_delay × 2^(retry-1)`,
+/// never more than `max_delay` — and no overflow, however large `retry` is.
+pub fn backoff_delay(policy: &RetryPolicy, retry: u32) -> Duration {
+    let factor = 2u32.checked_pow(retry.saturating_sub(1));
+    factor
+        .and_then(|f| policy.base_delay.checked_mul(f))
+        .map_or(policy.max_delay, |d| d.min(policy.max_delay))
+}
+
+/// The wait a `Retry-After` header asks for, in its delay-seconds form (RFC 9110 §10.2.3):
+/// one or more ASCII digits, spaces around them allowed; a number too large for `u64`
+/// saturates. `None` without the header or for any other form (including an HTTP-date,
+/// which this client does not interpret).
+pub fn retry_after(resp: &Response) -> Option<Duration> {
+    let value = resp.header("Retry-After")?.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Only digits remain, so a parse failure can only mean overflow.
+    let seconds = value.parse().unwrap_or(u64::MAX);
+    Some(Duration::from_secs(seconds))
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+impl Client {
+    /// One attempt, no retry: connect (within `connect_timeout`), send `req`, read the
+    /// response (each read and write within `read_timeout`). A failure to connect is
+    /// `Connect`; a read or write timeout is `Timeout`; any other failure is `Io`.
+    pub fn send_once(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
+        let mut stream = TcpStream::connect_timeout(&addr, self.policy.connect_timeout)
+            .map_err(ClientError::Connect)?;
+        let classify = |e: io::Error| {
+            if is_timeout(&e) {
+                ClientError::Timeout
+            } else {
+                ClientError::Io(e)
+            }
+        };
+        stream
+            .set_read_timeout(Some(self.policy.read_timeout))
+            .map_err(ClientError::Io)?;
+        stream
+            .set_write_timeout(Some(self.policy.read_timeout))
+            .map_err(ClientError::Io)?;
+        write_request(&mut stream, &addr.to_string(), req).map_err(classify)?;
+        read_response(&mut stream).map_err(classify)
+    }
+
+    /// Sends `req`, retrying transient failures:
+    ///
+    /// - retry a connect failure for any request (nothing was sent);
+    /// - retry a timeout, an I/O failure or a 502/503/504 only if [`is_idempotent`];
+    /// - make at most `max_attempts` attempts, then return the last outcome (the last
+    ///   response if there was one, or the last error);
+    /// - before retry `n`, sleep [`backoff_delay`]`(n)` — or, after a response with a
+    ///   [`retry_after`], that long; if that is more than `max_delay`, do not retry but
+    ///   return the response at once;
+    /// - never sleep after the last attempt.
+    pub fn send(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
+        let idempotent = is_idempotent(req);
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(addr, req);
+            let retryable = match &outcome {
+                Ok(resp) => idempotent && is_retryable_status(resp.status),
+                // Not one byte went out, so even a POST cannot have been processed.
+                Err(ClientError::Connect(_)) => true,
+                // The server may have acted on the request before the failure.
+                Err(ClientError::Timeout | ClientError::Io(_)) => idempotent,
+            };
+            if !retryable || attempt >= self.policy.max_attempts {
+                return outcome;
+            }
+            let asked = outcome.as_ref().ok().and_then(retry_after);
+            let delay = asked.unwrap_or_else(|| backoff_delay(&self.policy, attempt));
+            if delay > self.policy.max_delay {
+                // Retrying sooner than the server asked would only add to its load.
+                return outcome;
+            }
+            self.sleeper.sleep(delay);
+            attempt += 1;
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Given: the request/response model and the HTTP/1.1 plumbing. Nothing to do here.
@@ -245,115 +354,6 @@ impl Client {
         Client {
             policy,
             sleeper: Box::new(sleeper),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The retry policy.
-// ---------------------------------------------------------------------------------------------
-
-/// Is this status a transient "not now" worth retrying? 502, 503 and 504 only.
-pub fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 502..=504)
-}
-
-/// May this request be sent twice (RFC 9110 §9.2.2)? The idempotent methods `GET`, `HEAD`,
-/// `OPTIONS`, `TRACE`, `PUT`, `DELETE`; any other method only with an `Idempotency-Key`.
-pub fn is_idempotent(req: &Request) -> bool {
-    matches!(
-        req.method.as_str(),
-        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
-    ) || req.header("Idempotency-Key").is_some()
-}
-
-/// The wait before retry number `retry` (1 = the first retry): `base_delay × 2^(retry-1)`,
-/// never more than `max_delay` — and no overflow, however large `retry` is.
-pub fn backoff_delay(policy: &RetryPolicy, retry: u32) -> Duration {
-    let factor = 2u32.checked_pow(retry.saturating_sub(1));
-    factor
-        .and_then(|f| policy.base_delay.checked_mul(f))
-        .map_or(policy.max_delay, |d| d.min(policy.max_delay))
-}
-
-/// The wait a `Retry-After` header asks for, in its delay-seconds form (RFC 9110 §10.2.3):
-/// one or more ASCII digits, spaces around them allowed; a number too large for `u64`
-/// saturates. `None` without the header or for any other form (including an HTTP-date,
-/// which this client does not interpret).
-pub fn retry_after(resp: &Response) -> Option<Duration> {
-    let value = resp.header("Retry-After")?.trim();
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    // Only digits remain, so a parse failure can only mean overflow.
-    let seconds = value.parse().unwrap_or(u64::MAX);
-    Some(Duration::from_secs(seconds))
-}
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-impl Client {
-    /// One attempt, no retry: connect (within `connect_timeout`), send `req`, read the
-    /// response (each read and write within `read_timeout`). A failure to connect is
-    /// `Connect`; a read or write timeout is `Timeout`; any other failure is `Io`.
-    pub fn send_once(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
-        let mut stream = TcpStream::connect_timeout(&addr, self.policy.connect_timeout)
-            .map_err(ClientError::Connect)?;
-        let classify = |e: io::Error| {
-            if is_timeout(&e) {
-                ClientError::Timeout
-            } else {
-                ClientError::Io(e)
-            }
-        };
-        stream
-            .set_read_timeout(Some(self.policy.read_timeout))
-            .map_err(ClientError::Io)?;
-        stream
-            .set_write_timeout(Some(self.policy.read_timeout))
-            .map_err(ClientError::Io)?;
-        write_request(&mut stream, &addr.to_string(), req).map_err(classify)?;
-        read_response(&mut stream).map_err(classify)
-    }
-
-    /// Sends `req`, retrying transient failures:
-    ///
-    /// - retry a connect failure for any request (nothing was sent);
-    /// - retry a timeout, an I/O failure or a 502/503/504 only if [`is_idempotent`];
-    /// - make at most `max_attempts` attempts, then return the last outcome (the last
-    ///   response if there was one, or the last error);
-    /// - before retry `n`, sleep [`backoff_delay`]`(n)` — or, after a response with a
-    ///   [`retry_after`], that long; if that is more than `max_delay`, do not retry but
-    ///   return the response at once;
-    /// - never sleep after the last attempt.
-    pub fn send(&self, addr: SocketAddr, req: &Request) -> Result<Response, ClientError> {
-        let idempotent = is_idempotent(req);
-        let mut attempt = 1;
-        loop {
-            let outcome = self.send_once(addr, req);
-            let retryable = match &outcome {
-                Ok(resp) => idempotent && is_retryable_status(resp.status),
-                // Not one byte went out, so even a POST cannot have been processed.
-                Err(ClientError::Connect(_)) => true,
-                // The server may have acted on the request before the failure.
-                Err(ClientError::Timeout | ClientError::Io(_)) => idempotent,
-            };
-            if !retryable || attempt >= self.policy.max_attempts {
-                return outcome;
-            }
-            let asked = outcome.as_ref().ok().and_then(retry_after);
-            let delay = asked.unwrap_or_else(|| backoff_delay(&self.policy, attempt));
-            if delay > self.policy.max_delay {
-                // Retrying sooner than the server asked would only add to its load.
-                return outcome;
-            }
-            self.sleeper.sleep(delay);
-            attempt += 1;
         }
     }
 }

@@ -45,7 +45,7 @@ impl Store {
         let file = open_log(path.as_ref())?;
         let mut keydir = HashMap::new();
         let mut reader = BufReader::new(&file);
-        let mut offset = 0;
+        let mut end = 0; // where the records read so far end
         loop {
             let mut head = [0; HEADER_LEN];
             match reader.read_exact(&mut head) {
@@ -55,30 +55,20 @@ impl Store {
             let header = Header::parse(&head);
             let mut key = vec![0; header.key_len as usize];
             reader.read_exact(&mut key)?;
-            let value_offset = offset + (HEADER_LEN + key.len()) as u64;
+            let offset = end + (HEADER_LEN + key.len()) as u64;
             match header.value_len {
                 Some(len) => {
                     // The value is not needed to build the index: skip it.
                     reader.seek_relative(i64::from(len))?;
-                    keydir.insert(
-                        key,
-                        Location {
-                            offset: value_offset,
-                            len,
-                        },
-                    );
+                    keydir.insert(key, Location { offset, len });
                 }
                 None => {
                     keydir.remove(&key);
                 }
             }
-            offset += HEADER_LEN as u64 + header.body_len();
+            end += HEADER_LEN as u64 + header.body_len();
         }
-        Ok(Store {
-            file,
-            keydir,
-            end: offset,
-        })
+        Ok(Store { file, keydir, end })
     }
 
     /// Stores `value` under `key`: appends one record.

@@ -68,17 +68,14 @@ fn parse_nested(
 /// The line after the type byte, without its CRLF, and the index just past the CRLF.
 fn read_line<'a>(buf: &'a [u8], limits: &Limits) -> Result<Option<(&'a [u8], usize)>, FrameError> {
     let rest = &buf[1..];
-    let Some(end) = rest.iter().position(|&b| b == b'\r' || b == b'\n') else {
-        // No end yet: only a line still within the limit may go on.
-        return if rest.len() > limits.max_bulk {
-            Err(FrameError::TooLong)
-        } else {
-            Ok(None)
-        };
-    };
-    if end > limits.max_bulk {
+    let end = rest.iter().position(|&b| b == b'\r' || b == b'\n');
+    // Too long with an end in sight, or already too long without one.
+    if end.unwrap_or(rest.len()) > limits.max_bulk {
         return Err(FrameError::TooLong);
     }
+    let Some(end) = end else {
+        return Ok(None);
+    };
     match rest.get(end..end + 2) {
         Some(b"\r\n") => Ok(Some((&rest[..end], end + 3))),
         None if rest[end] == b'\r' => Ok(None),

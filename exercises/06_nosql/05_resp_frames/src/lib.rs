@@ -1,0 +1,159 @@
+//! # RESP frames: the Redis wire protocol
+//!
+//! Redis clients and servers speak **RESP** over TCP. Every value is a *frame* that starts
+//! with a type byte and ends in CRLF (`\r\n`):
+//!
+//! | frame | bytes |
+//! |---|---|
+//! | simple string | `+OK\r\n` |
+//! | error | `-ERR unknown command\r\n` |
+//! | integer | `:42\r\n`, `:-7\r\n` |
+//! | bulk string | `$5\r\nhello\r\n` (length, then exactly that many bytes, then CRLF) |
+//! | null bulk string | `$-1\r\n` (RESP2's "no value": `GET` of a missing key) |
+//! | array | `*2\r\n$3\r\nGET\r\n$1\r\nk\r\n` (count, then that many frames) |
+//! | null array | `*-1\r\n` |
+//!
+//! A command is an array of bulk strings; the reply is any frame. Simple strings and errors
+//! are one line of text (no CR or LF inside); bulk strings carry any bytes, because their
+//! length comes first. RESP3 adds types (`_\r\n` is its one null, `%` a map, `,` a double);
+//! this parser speaks RESP2, which every Redis still accepts.
+//!
+//! **Parsing from a socket.** TCP delivers bytes, not frames: a read can stop anywhere, in
+//! the middle of a length or of a body. So `parse` gets the bytes received so far and answers
+//! one of three things: a frame and how many bytes it used (the rest is the next frame),
+//! `None` for "incomplete, read more", or an error for bytes that can never become a frame.
+//! Incomplete is not an error: `*1\r\n$3\r\nGE` is a fine start.
+//!
+//! **Limits.** A length is a promise the peer makes, and the parser must not believe a huge
+//! one. `$999999999999\r\n` alone is an error at once: waiting for its body would hold the
+//! connection and its buffer forever, and `Vec::with_capacity` of it would take the memory.
+//! The same for an array's count and for arrays nested in arrays (a parser that recurses can
+//! be made to overflow its stack). Check each limit *before* allocating or reading further.
+//!
+//! You write `parse` and `encode`. Primary source: the Redis serialization protocol
+//! specification, <https://redis.io/docs/latest/develop/reference/protocol-spec/>.
+
+/// Reads one frame from the start of `buf`: `Ok(Some((frame, used)))` with the number of
+/// bytes it took, `Ok(None)` when `buf` stops before the frame ends (read more and call
+/// again), or an error when the bytes can never be a valid frame within `limits`.
+pub fn parse(buf: &[u8], limits: &Limits) -> Result<Option<(Frame, usize)>, FrameError> {
+    parse_nested(buf, limits, 0)
+}
+
+/// `parse` of a frame that sits inside `depth` arrays.
+fn parse_nested(
+    buf: &[u8],
+    limits: &Limits,
+    depth: usize,
+) -> Result<Option<(Frame, usize)>, FrameError> {
+    // TODO: check the type byte, read the line after it, then by type: the text, the
+    // integer, a bulk body of the length read, or an array's items, each parsed one level
+    // deeper from where the previous one ended. Check every limit before allocating.
+    let _ = (buf, limits, depth, read_line, length);
+    todo!("parse a frame")
+}
+
+/// The line after the type byte, without its CRLF, and the index just past the CRLF.
+fn read_line<'a>(buf: &'a [u8], limits: &Limits) -> Result<Option<(&'a [u8], usize)>, FrameError> {
+    // TODO: find the first CR or LF; CRLF ends the line, a CR at the very end means "read
+    // more", anything else is BadLine. Mind max_bulk, with or without an end in sight.
+    let _ = (buf, limits);
+    todo!("read a line")
+}
+
+/// A bulk length or array count: ASCII digits, or `-1` for null (`None`).
+fn length(line: &[u8]) -> Result<Option<usize>, FrameError> {
+    // TODO
+    let _ = line;
+    todo!("read a length")
+}
+
+/// Appends the bytes of `frame` to `out`.
+pub fn encode(frame: &Frame, out: &mut Vec<u8>) {
+    // TODO: the inverse of parse: type byte, line or length, CRLF, body or items.
+    let _ = (frame, out);
+    todo!("encode a frame")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the frame type, the errors and the limits.
+// ---------------------------------------------------------------------------------------------
+
+/// One RESP2 value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// `+OK\r\n`: one line of text, no CR or LF in it.
+    Simple(String),
+    /// `-ERR message\r\n`: like a simple string, but the reply is an error.
+    Error(String),
+    /// `:42\r\n`: a signed 64-bit integer.
+    Integer(i64),
+    /// `$5\r\nhello\r\n`: any bytes, binary included, since the length comes first.
+    Bulk(Vec<u8>),
+    /// `$-1\r\n`: the null bulk string.
+    Null,
+    /// `*2\r\n...`: a count, then that many frames of any type.
+    Array(Vec<Frame>),
+    /// `*-1\r\n`: the null array.
+    NullArray,
+}
+
+/// Why some bytes can never be a frame. A connection that sent them cannot be trusted to be
+/// anywhere meaningful in its stream any more: a server answers with an error and closes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameError {
+    /// The first byte is not a RESP2 type: `+`, `-`, `:`, `$` or `*`.
+    UnknownType(u8),
+    /// A line with a CR or LF that is not its CRLF end (`+OK\n`, `+O\rK\r\n`), or a
+    /// simple string or error that is not UTF-8 text.
+    BadLine,
+    /// An integer that is not one (`:12x`, `:`), or a length or count that is neither ASCII
+    /// digits nor `-1` (`$abc`, `$-2`, `*+1`).
+    BadNumber,
+    /// A bulk body not followed by CRLF: its length was wrong.
+    BadBulkEnd,
+    /// A bulk string, or a line, longer than `Limits::max_bulk`.
+    TooLong,
+    /// An array with more items than `Limits::max_items`.
+    TooManyItems,
+    /// Arrays nested deeper than `Limits::max_depth`.
+    TooDeep,
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrameError::UnknownType(b) => write!(f, "unknown frame type {:?}", *b as char),
+            FrameError::BadLine => write!(f, "a line that is not text ending in CRLF"),
+            FrameError::BadNumber => write!(f, "not a valid number or length"),
+            FrameError::BadBulkEnd => write!(f, "bulk string not followed by CRLF"),
+            FrameError::TooLong => write!(f, "string longer than the limit"),
+            FrameError::TooManyItems => write!(f, "array with more items than the limit"),
+            FrameError::TooDeep => write!(f, "arrays nested deeper than the limit"),
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// What the parser accepts at most. Real Redis: 512 MB per bulk string
+/// (`proto-max-bulk-len`), far more than a small server should hold per client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes in a bulk string, and in the line of any frame (without its CRLF).
+    pub max_bulk: usize,
+    /// Items in one array.
+    pub max_items: usize,
+    /// Arrays inside arrays: 1 allows `*1\r\n:1\r\n` but not `*1\r\n*0\r\n`.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bulk: 1024 * 1024,
+            max_items: 1024,
+            max_depth: 8,
+        }
+    }
+}

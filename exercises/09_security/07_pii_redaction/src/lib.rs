@@ -13,10 +13,10 @@
 //! - a field whose **name** says it holds a secret (the given [`is_secret_field`]:
 //!   `password`, `apiKey`, `Authorization`...) has its whole value replaced by
 //!   `"[REDACTED]"`, whatever its type;
-//! - every other **string**, wherever it sits, goes through [`redact_text`], which replaces by
-//!   **shape**: emails by `[EMAIL]` (found by the given [`email_spans`]), card numbers by
-//!   `[CARD]`, and tokens by `[TOKEN]` (the given [`token_spans`]: the word after `Bearer`
-//!   and words that start with a known API key prefix);
+//! - every other **string**, wherever it sits, goes through the given [`redact_text`], which
+//!   replaces by **shape**: card numbers by `[CARD]` (the spans your [`card_spans`] finds),
+//!   emails by `[EMAIL]` and tokens by `[TOKEN]` (the word after `Bearer`, and words that
+//!   start with a known API key prefix);
 //! - a JSON **number** whose digits make a card number becomes the string `"[CARD]"`.
 //!
 //! A card number is 13 to 19 digits, maybe in groups separated by single spaces or dashes
@@ -43,18 +43,10 @@ pub fn redact(value: &mut Value) {
     // TODO: match on the value. A string becomes `redact_text` of itself; an array's items
     //       and an object's fields are redacted in turn, except that a field whose name
     //       `is_secret_field` gets `Value::String(REDACTED.into())` whatever it held.
-    //       A number whose text (`n.to_string()`) is one whole card number becomes
-    //       `Value::String(CARD.into())`; other numbers, booleans and null stay as they are.
+    //       A number whose text (`n.to_string()`) is all one card number (`card_spans`)
+    //       becomes `Value::String(CARD.into())`; other numbers, booleans and null stay.
     let _ = value;
     todo!("redact")
-}
-
-/// `text` with its emails, card numbers and tokens replaced by their markers.
-pub fn redact_text(text: &str) -> String {
-    // TODO: collect (span, marker) pairs from email_spans (EMAIL), card_spans (CARD) and
-    //       token_spans (TOKEN), and let replace_spans write the result.
-    let _ = text;
-    todo!("redact_text")
 }
 
 /// The byte ranges of the card numbers in `text`: maximal runs of digits joined by single
@@ -144,6 +136,15 @@ pub fn email_spans(text: &str) -> Vec<Range<usize>> {
         }
     }
     spans
+}
+
+/// `text` with its emails, card numbers and tokens replaced by their markers.
+pub fn redact_text(text: &str) -> String {
+    let mut spans: Vec<(Range<usize>, &str)> = Vec::new();
+    spans.extend(email_spans(text).into_iter().map(|s| (s, EMAIL)));
+    spans.extend(card_spans(text).into_iter().map(|s| (s, CARD)));
+    spans.extend(token_spans(text).into_iter().map(|s| (s, TOKEN)));
+    replace_spans(text, spans)
 }
 
 /// Does this field name say its value is a secret? `API-Key`, `api_key` and `apiKey` all do.

@@ -13,10 +13,10 @@
 //! - a field whose **name** says it holds a secret (the given [`is_secret_field`]:
 //!   `password`, `apiKey`, `Authorization`...) has its whole value replaced by
 //!   `"[REDACTED]"`, whatever its type;
-//! - every other **string**, wherever it sits, goes through [`redact_text`], which replaces by
-//!   **shape**: emails by `[EMAIL]` (found by the given [`email_spans`]), card numbers by
-//!   `[CARD]`, and tokens by `[TOKEN]` (the given [`token_spans`]: the word after `Bearer`
-//!   and words that start with a known API key prefix);
+//! - every other **string**, wherever it sits, goes through the given [`redact_text`], which
+//!   replaces by **shape**: card numbers by `[CARD]` (the spans your [`card_spans`] finds),
+//!   emails by `[EMAIL]` and tokens by `[TOKEN]` (the word after `Bearer`, and words that
+//!   start with a known API key prefix);
 //! - a JSON **number** whose digits make a card number becomes the string `"[CARD]"`.
 //!
 //! A card number is 13 to 19 digits, maybe in groups separated by single spaces or dashes
@@ -63,44 +63,31 @@ pub fn redact(value: &mut Value) {
     }
 }
 
-/// `text` with its emails, card numbers and tokens replaced by their markers.
-pub fn redact_text(text: &str) -> String {
-    let mut spans: Vec<(Range<usize>, &str)> = Vec::new();
-    spans.extend(email_spans(text).into_iter().map(|s| (s, EMAIL)));
-    spans.extend(card_spans(text).into_iter().map(|s| (s, CARD)));
-    spans.extend(token_spans(text).into_iter().map(|s| (s, TOKEN)));
-    replace_spans(text, spans)
-}
-
 /// The byte ranges of the card numbers in `text`: maximal runs of digits joined by single
 /// spaces or dashes, with 13 to 19 digits and a valid Luhn check digit.
 pub fn card_spans(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
+    let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
     let mut spans = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
         let start = i;
         let mut digits = Vec::new();
-        // A separator belongs to the run only when a digit follows it.
-        while i < bytes.len() {
-            if bytes[i].is_ascii_digit() {
+        // A separator belongs to the run only between two digits.
+        while digit_at(i)
+            || (!digits.is_empty()
+                && bytes.get(i).is_some_and(|b| b" -".contains(b))
+                && digit_at(i + 1))
+        {
+            if digit_at(i) {
                 digits.push(bytes[i] - b'0');
-                i += 1;
-            } else if matches!(bytes[i], b' ' | b'-')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
-                break;
             }
+            i += 1;
         }
         if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
             spans.push(start..i);
         }
+        i = i.max(start + 1);
     }
     spans
 }
@@ -113,12 +100,9 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
         .rev()
         .enumerate()
         .map(|(i, &d)| {
-            let d = u32::from(d);
-            if i % 2 == 1 {
-                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-            } else {
-                d
-            }
+            // Doubled at odd positions; 2d - 9 for a two-digit 2d is the sum of its digits.
+            let d = u32::from(d) << (i % 2);
+            d / 10 + d % 10
         })
         .sum();
     sum.is_multiple_of(10)
@@ -193,6 +177,15 @@ pub fn email_spans(text: &str) -> Vec<Range<usize>> {
         }
     }
     spans
+}
+
+/// `text` with its emails, card numbers and tokens replaced by their markers.
+pub fn redact_text(text: &str) -> String {
+    let mut spans: Vec<(Range<usize>, &str)> = Vec::new();
+    spans.extend(email_spans(text).into_iter().map(|s| (s, EMAIL)));
+    spans.extend(card_spans(text).into_iter().map(|s| (s, CARD)));
+    spans.extend(token_spans(text).into_iter().map(|s| (s, TOKEN)));
+    replace_spans(text, spans)
 }
 
 /// Does this field name say its value is a secret? `API-Key`, `api_key` and `apiKey` all do.

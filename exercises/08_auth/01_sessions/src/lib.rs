@@ -36,20 +36,22 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{CryptoRng, RngCore};
 
 impl<R: RngCore + CryptoRng> SessionStore<R> {
     /// A fresh id: [`ID_BYTES`] bytes from the store's generator, base64url without padding.
     pub fn new_id(&mut self) -> String {
-        // TODO: fill ID_BYTES bytes from self.rng and encode them with URL_SAFE_NO_PAD.
+        // TODO: fill ID_BYTES bytes from self.rng and encode them with
+        //       base64::engine::general_purpose::URL_SAFE_NO_PAD (its `encode` needs the
+        //       base64::Engine trait in scope).
+        let _ = &mut self.rng;
         todo!("a random session id")
     }
 
     /// Starts an anonymous session (a visitor before login) and returns its id.
     pub fn start(&mut self, now: u64) -> String {
         // TODO: a new id, mapped to a Session with no user, created and last seen `now`.
+        let _ = now;
         todo!("start an anonymous session")
     }
 
@@ -57,6 +59,7 @@ impl<R: RngCore + CryptoRng> SessionStore<R> {
     /// new session for `user`, created `now`.
     pub fn login(&mut self, old_id: Option<&str>, user: &str, now: u64) -> String {
         // TODO: never reuse old_id (session fixation): remove it, start afresh.
+        let _ = (old_id, user, now);
         todo!("log a user in")
     }
 
@@ -64,12 +67,14 @@ impl<R: RngCore + CryptoRng> SessionStore<R> {
     /// returns `None`) if it has passed its idle or absolute timeout.
     pub fn get(&mut self, id: &str, now: u64) -> Option<&Session> {
         // TODO: look it up, check both timeouts, remove it if expired, else touch it.
+        let _ = (id, now, self.idle, self.absolute);
         todo!("look a session up")
     }
 
     /// Deletes the session `id` on the server.
     pub fn logout(&mut self, id: &str) {
         // TODO
+        let _ = id;
         todo!("log out")
     }
 
@@ -77,6 +82,7 @@ impl<R: RngCore + CryptoRng> SessionStore<R> {
     /// is not live.
     pub fn set_cookie(&mut self, id: &str, now: u64) -> Option<String> {
         // TODO: Max-Age is the absolute lifetime left: created + absolute - now.
+        let _ = (id, now);
         todo!("the Set-Cookie header value")
     }
 }

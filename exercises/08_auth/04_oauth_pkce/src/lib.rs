@@ -38,18 +38,18 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{CryptoRng, RngCore};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 /// Whether `verifier` is a well-formed PKCE code_verifier (RFC 7636 §4.1).
 pub fn is_valid_verifier(verifier: &str) -> bool {
     // TODO: 43..=128 bytes, each ASCII alphanumeric or one of - . _ ~
+    let _ = verifier;
     todo!("check a code_verifier")
 }
 
 /// The S256 code_challenge of `verifier`: BASE64URL-NOPAD(SHA256(ASCII(verifier))).
 pub fn s256_challenge(verifier: &str) -> String {
-    // TODO
+    // TODO: sha2::Sha256 (with the sha2::Digest trait for `digest`), then URL_SAFE_NO_PAD.
+    let _ = verifier;
     todo!("derive the challenge")
 }
 
@@ -58,7 +58,9 @@ pub fn check_callback<'a>(
     response: &'a AuthResponse,
     expected_state: &str,
 ) -> Result<&'a str, OAuthError> {
-    // TODO: compare the states in constant time; StateMismatch if they differ.
+    // TODO: compare the states in constant time (subtle::ConstantTimeEq's ct_eq on the
+    //       bytes); StateMismatch if they differ.
+    let _ = (response, expected_state);
     todo!("check the callback's state")
 }
 
@@ -74,6 +76,7 @@ impl<R: RngCore + CryptoRng> AuthServer<R> {
         //       URIs, exactly (BadRedirectUri); the method is "S256" and the challenge is 43
         //       base64url characters (BadChallenge). Then a fresh code (new_code), stored as a
         //       Grant, returned with the redirect_uri and the state.
+        let _ = (req, user, now, Self::new_code);
         todo!("issue a code")
     }
 
@@ -82,6 +85,7 @@ impl<R: RngCore + CryptoRng> AuthServer<R> {
         // TODO: remove the code's Grant (single use), then check: not expired, same client_id,
         //       same redirect_uri, verifier well formed and its challenge equal to the stored
         //       one (constant time). Any failure: InvalidGrant.
+        let _ = (req, now, self.code_ttl);
         todo!("exchange a code")
     }
 }

@@ -44,24 +44,24 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{CryptoRng, RngCore};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 impl<R: RngCore + CryptoRng> KeyStore<R> {
     /// Issues a key for `owner` and returns it whole: the only time the secret is seen.
     pub fn issue(&mut self, owner: &str) -> String {
         // TODO: draw 4 prefix bytes then 32 secret bytes (again if the prefix is taken);
         //       store a KeyRecord with the secret's SHA-256; return "bk_{prefix}_{secret}".
+        //       hex::encode, base64's URL_SAFE_NO_PAD (with base64::Engine), sha2's
+        //       Sha256::digest (with sha2::Digest) are the tools.
+        let _ = (owner, &mut self.rng);
         todo!("issue a key")
     }
 
     /// The owner of `key` if it is a live key of this store.
     pub fn authenticate(&self, key: &str, now: u64) -> Option<&str> {
         // TODO: strip PREFIX_LABEL, split at the first '_' into prefix and secret; find the
-        //       record; not revoked, not expired; ct_eq of the hashes.
+        //       record; not revoked, not expired; ct_eq of the hashes (subtle::ConstantTimeEq).
+        let _ = (key, now);
         todo!("authenticate a key")
     }
 
@@ -69,12 +69,14 @@ impl<R: RngCore + CryptoRng> KeyStore<R> {
     /// makes the old one expire at `now + overlap` at the latest. `None` if not live.
     pub fn rotate(&mut self, prefix: &str, now: u64, overlap: u64) -> Option<String> {
         // TODO
+        let _ = (prefix, now, overlap);
         todo!("rotate a key")
     }
 
     /// Revokes the key with prefix `prefix` at once; whether there was one.
     pub fn revoke(&mut self, prefix: &str) -> bool {
         // TODO
+        let _ = prefix;
         todo!("revoke a key")
     }
 }

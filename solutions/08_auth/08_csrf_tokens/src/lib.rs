@@ -27,7 +27,7 @@
 //!   (`MissingToken`), and the token must verify for that session (`BadToken`). Deny by
 //!   default again: a `PATCH` or a made-up method is not a way around the check.
 //!
-//! Why not just `SameSite` cookies (chapter 08/01)? They help, but a browser decides by
+//! Why not just `SameSite` cookies (exercise 01)? They help, but a browser decides by
 //! *site*, not origin: `evil.example.com` and `app.example.com` are the same site, so a
 //! compromised or user-content subdomain forges requests with `SameSite=Strict` cookies
 //! attached. And `Lax` sends cookies on top-level GET navigations, so a GET that changes

@@ -360,9 +360,21 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
     }
     let mut manifest = toml::Table::new();
     manifest.insert("workspace".into(), toml::Value::Table(workspace));
-    if let Some(profile) = root_manifest.get("profile") {
-        manifest.insert("profile".into(), profile.clone());
+    let mut profile = root_manifest
+        .get("profile")
+        .and_then(|p| p.as_table())
+        .cloned()
+        .unwrap_or_default();
+    // The copy is built once per change and never edited, so incremental state would only
+    // fill the target directory: about half of what a full course check leaves there.
+    if let Some(dev) = profile
+        .entry("dev")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+    {
+        dev.insert("incremental".into(), false.into());
     }
+    manifest.insert("profile".into(), toml::Value::Table(profile));
     std::fs::create_dir_all(&mirror)?;
     sync_file(
         &mirror.join("Cargo.toml"),

@@ -48,3 +48,39 @@ fn a_library_without_unit_tests_passes_on_its_integration_tests() {
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(run.stdout().contains("adder is done"), "{}", run.all());
 }
+
+/// Incremental state for each crate of a target directory, by crate name.
+fn incremental_dirs(course: &TempCourse, krate: &str) -> usize {
+    std::fs::read_dir(course.path("target/debug/incremental"))
+        .map(|dirs| {
+            dirs.filter_map(Result::ok)
+                .filter(|d| {
+                    d.file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("{krate}-"))
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn dev_check_keeps_no_incremental_state_for_the_solutions_copy() {
+    // The copy is rebuilt only when a solution changes; its incremental state is dead weight.
+    let course = TempCourse::new(&[ADDER]);
+    assert_eq!(course.run(&["run"]).code(), 1);
+    let shipped = incremental_dirs(&course, "adder");
+    assert!(
+        shipped > 0,
+        "the exercise as shipped is built incrementally, for quick rebuilds on each save"
+    );
+    assert_eq!(course.run(&["dev", "ship"]).code(), 0);
+    let run = course.run(&["dev", "check"]);
+    assert_eq!(run.code(), 0, "{}", run.all());
+    assert_eq!(
+        incremental_dirs(&course, "adder"),
+        shipped,
+        "dev check built the solutions copy with incremental state: it is never edited, so \
+         that state only doubles the target directory"
+    );
+}

@@ -12,6 +12,8 @@
 
 #[path = "../tests/common/pty.rs"]
 mod pty;
+#[path = "../src/ui/words.rs"]
+mod words;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -313,12 +315,12 @@ impl Bench {
         let mut during = Vec::new();
         for i in 0..self.trials.min(5) {
             let since = w.received_len();
-            if !w.screen().contains("Preparing") {
+            if !w.screen().contains(words::BACKGROUND_BUILD) {
                 let _ = w.wait_for_since(
                     since,
                     "the background build",
                     Duration::from_secs(30),
-                    |s| s.contains("Preparing"),
+                    |s| s.contains(words::BACKGROUND_BUILD),
                 );
             }
             during.push(self.save_and_wait(
@@ -333,7 +335,7 @@ impl Bench {
         let since = w.received_len();
         let bg = Instant::now();
         w.wait_for_since(since, "the background build to end", LONG, |s| {
-            !s.contains("Preparing")
+            !s.contains(words::BACKGROUND_BUILD)
         });
         let mut after = Vec::new();
         for i in 0..self.trials.min(5) {
@@ -511,7 +513,7 @@ impl Bench {
         self.set_current(name);
         let w = self.watch();
         w.wait_for("the first result", |s| {
-            s.contains("q:quit") && !s.contains("Preparing")
+            s.contains("q:quit") && !s.contains(words::BACKGROUND_BUILD)
         });
         std::thread::sleep(Duration::from_secs(2));
         let pid = w.pid();

@@ -5,6 +5,7 @@ pub mod layout;
 pub mod link;
 pub mod screen;
 pub mod terminal;
+pub mod words;
 
 pub use terminal::{height, restore_terminal, width};
 
@@ -194,7 +195,8 @@ pub fn background_status(built: u64) -> String {
     format!(
         "{}",
         style(format!(
-            "Building dependencies in the background ({built} crates so far); your checks go first."
+            "{} ({built} crates so far); your checks go first.",
+            words::BACKGROUND_BUILD
         ))
         .dim()
     )

@@ -59,7 +59,7 @@ impl<K: Hash + Eq + Clone, V> LruCache<K, V> {
     /// The value of `key`, which becomes the most recently used entry; `None` on a miss.
     pub fn get(&mut self, key: &K) -> Option<&V> {
         // TODO: one map lookup; a hit moves the node to the head (detach, attach_front).
-        let _ = key;
+        let _ = (key, Self::detach, Self::attach_front);
         todo!("get")
     }
 
@@ -70,7 +70,13 @@ impl<K: Hash + Eq + Clone, V> LruCache<K, V> {
         //       Room left: push a new node onto the slab, attach it, map the key to it.
         //       Full: the tail is evicted; reuse its slot for the new entry (the map forgets
         //       the old key), move it to the head, and return the old key and value.
-        let _ = (key, value, self.capacity, &mut self.nodes, &mut self.map);
+        let _ = (
+            key,
+            value,
+            self.capacity,
+            self.nodes.first().map(|n| &n.value),
+            &self.map,
+        );
         todo!("put")
     }
 }

@@ -68,7 +68,8 @@ impl<K: Hash + Eq + Clone + Weigh, V: Weigh> LruCache<K, V> {
         //       entries would pass max_entries.
         //       Take a slot from `free`, or grow both slabs by one; store the entry, add
         //       its weight, map the key, attach it at the head.
-        let _ = (key, value, self.max_bytes, self.max_entries);
+        let _ = (key, value, self.max_bytes, self.max_entries, &self.free);
+        let _ = (Self::evict_lru, Self::free_slot);
         todo!("put")
     }
 }

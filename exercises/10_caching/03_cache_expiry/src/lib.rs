@@ -50,7 +50,7 @@ impl<K: Hash + Eq + Clone, V, C: Clock> TtlCache<K, V, C> {
     /// The value of `key` if it has not expired. An expired entry is removed (lazy expiry).
     pub fn get(&mut self, key: &K) -> Option<&V> {
         // TODO: expired means the deadline is now or earlier; remove it and miss.
-        let _ = key;
+        let _ = (key, self.clock.now(), &self.index, Self::remove_at);
         todo!("get")
     }
 
@@ -76,6 +76,10 @@ impl<K: Hash + Eq + Clone, V, C: Clock> TtlCache<K, V, C> {
         //       entries (stop if there are none); an expired entry is removed and the cursor
         //       stays (another entry moved in), a live one moves the cursor on.
         let _ = (max_checks, &mut self.cursor);
+        let _ = self
+            .entries
+            .first()
+            .map(|e| (&e.key, &e.value, e.expires_at));
         todo!("sweep")
     }
 }

@@ -6,9 +6,13 @@
 //!   `$BACKLINGS_VECTORS`), and [`skip`] for a test that cannot run without it;
 //! - [`llhttp`] (feature `llhttp`): the request fixtures of llhttp, Node.js's HTTP/1 parser;
 //! - [`wpt`] (feature `wpt`): the web-platform-tests URL data files;
+//! - [`cache_tests`] (feature `cache-tests`): a driver for the HTTP caching tests of
+//!   http-tests/cache-tests, run against an in-process cache on a manual clock;
 //! - [`tcp`]: a client socket whose every operation has a time limit;
 //! - [`within`]: run code on its own thread with a time limit, so a hang fails a test.
 
+#[cfg(feature = "cache-tests")]
+pub mod cache_tests;
 #[cfg(feature = "llhttp")]
 pub mod llhttp;
 mod notes;

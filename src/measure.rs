@@ -12,7 +12,7 @@
 //! - **learner lines**: for every file the reference solution holds, the lines of the solution
 //!   that a line diff (Myers) from the shipped file marks as inserted: a changed line counts
 //!   once, a removed line (a `todo!()`) not at all, a blank line not at all.
-//! - **tests**: the `#[test]` attributes in the exercise's `tests/` folder.
+//! - **tests**: the test attributes (`#[test]`, `#[tokio::test]`) in the exercise's `tests/` folder.
 //! - **code before the first TODO**: lines of `src/lib.rs` above the first `TODO` or `todo!`
 //!   that are neither blank, comments, `use` lines nor attributes. The learner's TODOs come
 //!   first; given code stands below them. Past [`CODE_BEFORE_TODO_LIMIT`] lines it is warned.
@@ -45,7 +45,7 @@ pub struct Size {
     pub reading: usize,
     /// Lines the reference solution adds or changes.
     pub learner_lines: usize,
-    /// `#[test]` functions in `tests/`.
+    /// Test functions in `tests/` (`#[test]`, `#[tokio::test]`).
     pub tests: usize,
     /// Lines of code above the first TODO of `src/lib.rs`.
     pub code_before_todo: usize,
@@ -131,9 +131,19 @@ pub fn changed_lines(shipped: &str, solution: &str) -> usize {
         .count()
 }
 
-/// The `#[test]` attributes in a test file.
+/// The test attributes in a test file: `#[test]`, and async runtimes' own (`#[tokio::test]`,
+/// `#[tokio::test(start_paused = true)]`), which mark tests just as well.
 pub fn count_tests(source: &str) -> usize {
-    source.lines().filter(|l| l.trim() == "#[test]").count()
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            *l == "#[test]"
+                || (l.starts_with("#[")
+                    && l.ends_with(']')
+                    && (l.contains("::test]") || l.contains("::test(")))
+        })
+        .count()
 }
 
 /// Files below `dir`, relative to it, sorted.
@@ -299,6 +309,12 @@ mod tests {
     #[test]
     fn tests_are_the_test_attributes() {
         let source = "#[test]\nfn a() {}\n\n    #[test]\n    fn b() {}\n\nfn helper() {}\n// #[test] in a comment\n";
+        assert_eq!(count_tests(source), 2);
+    }
+
+    #[test]
+    fn async_runtimes_test_attributes_are_tests_too() {
+        let source = "#[tokio::test]\nasync fn a() {}\n#[tokio::test(start_paused = true)]\nasync fn b() {}\n// #[tokio::test] in a comment\n#[cfg(test)]\nmod m {}\n";
         assert_eq!(count_tests(source), 2);
     }
 

@@ -37,10 +37,11 @@ impl Server {
                         break; // woken by shutdown: dropping the listener closes it
                     }
                     let Ok(stream) = stream else { continue };
-                    let Ok(handle) = stream.try_clone() else {
+                    let (Ok(handle), Ok(closer)) = (stream.try_clone(), stream.try_clone()) else {
                         continue;
                     };
                     let thread = thread::spawn(move || {
+                        let _close = CloseOnDrop(closer);
                         // The client is gone either way: an error here is nobody's to see.
                         let _ = serve(stream);
                     });
@@ -94,4 +95,15 @@ fn serve(mut stream: TcpStream) -> io::Result<()> {
         while stream.read(&mut sink)? > 0 {}
     }
     stream.shutdown(Shutdown::Both)
+}
+
+/// Closes the socket when dropped, even when the connection's code panicked or returned early:
+/// `Server` keeps a handle on every socket, so dropping the `TcpStream` alone would leave the
+/// client waiting.
+struct CloseOnDrop(TcpStream);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.shutdown(Shutdown::Both);
+    }
 }

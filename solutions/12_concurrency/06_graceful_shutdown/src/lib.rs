@@ -1,0 +1,122 @@
+//! # Graceful shutdown
+//!
+//! A server is stopped many times a day: every deploy, every scale-in, every node drained by
+//! an orchestrator (Kubernetes sends SIGTERM, waits a grace period, 30 s by default, then
+//! SIGKILL). Stopped abruptly, it cuts requests in the middle: a payment half processed, a
+//! client that sees a reset and cannot know whether to retry. Stopped **gracefully**:
+//!
+//! 1. **Stop accepting.** Close the listener at once: new connections are refused and the
+//!    load balancer sends them to another instance.
+//! 2. **Finish what is in flight.** A request already being processed completes and its
+//!    reply is sent. A connection waiting for its next request is closed: it has nothing in
+//!    flight, and waiting for it could take forever.
+//! 3. **Within a deadline.** Whatever has not finished after `grace` is aborted, and the
+//!    server returns anyway: a stuck request must not hold the deploy.
+//!
+//! `serve` gets the signal as a `oneshot` (a real server fires it from SIGTERM with
+//! `tokio::signal`; the tests fire it by hand). The pieces:
+//!
+//! - The accept loop `select!`s between `accept` and the signal; on the signal it leaves the
+//!   loop and **drops the listener**.
+//! - Connection tasks go into a `tokio::task::JoinSet`: it can wait for all of them
+//!   (`join_next` until `None`) and abort the rest (`abort_all`, or dropping the set).
+//! - Each connection learns of the shutdown through a `tokio::sync::watch` channel (one
+//!   sender, a receiver per connection; `changed().await`). In `handle`, `select!` between
+//!   the next line and `changed()`: `Lines::next_line` is cancel safe, so nothing is lost
+//!   when the shutdown branch wins. The request itself (`work(..).await` and the reply) runs
+//!   **outside** the select: once started, it finishes.
+//! - `tokio::time::timeout(grace, ..)` around waiting for the set; on timeout, abort.
+//!
+//! `serve` returns a `Report`: connections that ended on their own or at the shutdown
+//! (`closed`) and those aborted at the deadline (`aborted`). The protocol is 04's: a line is
+//! a request, `work(line)` its reply.
+//!
+//! Primary sources: tokio, *Graceful Shutdown* <https://tokio.rs/tokio/topics/shutdown>;
+//! Kubernetes, *Pod Lifecycle*, "Termination of Pods"; `tokio::task::JoinSet`.
+
+use std::io;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
+use tokio::time;
+
+/// Serves connections until `shutdown` fires, then shuts down gracefully within `grace`.
+pub async fn serve(
+    listener: TcpListener,
+    work: Work,
+    mut shutdown: oneshot::Receiver<()>,
+    grace: Duration,
+) -> io::Result<Report> {
+    let (stop, stopped) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = accepted?;
+                let (work, stopped) = (work.clone(), stopped.clone());
+                connections.spawn(async move {
+                    let _ = handle(stream, work, stopped).await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    // Closing the listening socket makes the kernel refuse new connections.
+    drop(listener);
+    // Idle connections close now; busy ones after their current request.
+    let _ = stop.send(true);
+    let mut report = Report::default();
+    let all_ended = time::timeout(grace, async {
+        while connections.join_next().await.is_some() {
+            report.closed += 1;
+        }
+    })
+    .await;
+    if all_ended.is_err() {
+        report.aborted = connections.len();
+        connections.shutdown().await;
+    }
+    Ok(report)
+}
+
+/// Serves one connection: each line is a request answered with `work(line)`; on shutdown,
+/// a request in progress finishes, then the connection closes.
+async fn handle(stream: TcpStream, work: Work, mut stop: watch::Receiver<bool>) -> io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut lines = BufReader::new(reader).lines();
+    loop {
+        // Waiting for a request is interruptible (next_line is cancel safe)...
+        let line = tokio::select! {
+            line = lines.next_line() => match line? {
+                Some(line) => line,
+                None => return Ok(()),
+            },
+            _ = stop.changed() => return Ok(()),
+        };
+        // ...a request once started is not: it finishes and its reply goes out.
+        let mut reply = work(line).await;
+        reply.push('\n');
+        writer.write_all(reply.as_bytes()).await?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given: the request handler's type and the report.
+// ---------------------------------------------------------------------------------------------
+
+/// What the server does with a request line: async, may take a while.
+pub type Work = std::sync::Arc<
+    dyn Fn(String) -> std::pin::Pin<Box<dyn Future<Output = String> + Send>> + Send + Sync,
+>;
+
+/// How the connections ended during the shutdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    /// Connections whose task ended by itself: client gone, or closed after its request.
+    pub closed: usize,
+    /// Connections still busy at the deadline, aborted.
+    pub aborted: usize,
+}

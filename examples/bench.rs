@@ -21,9 +21,18 @@ use std::time::{Duration, Instant};
 
 const STD_EXERCISE: (&str, &str) = ("errors_as_values", "00_warmup/01_errors_as_values");
 const SQL_EXERCISE: (&str, &str) = ("parameterised_queries", "05_sql/01_parameterised_queries");
+const AXUM_EXERCISE: (&str, &str) = ("routing_extractors", "13_frameworks/01_routing_extractors");
 const LONG: Duration = Duration::from_secs(600);
 /// The figures `--only` can pick.
-const SECTIONS: [&str; 6] = ["verify", "std", "sql", "compile-error", "rapid", "memory"];
+const SECTIONS: [&str; 7] = [
+    "verify",
+    "std",
+    "sql",
+    "axum",
+    "compile-error",
+    "rapid",
+    "memory",
+];
 
 struct Bench {
     bin: PathBuf,
@@ -134,6 +143,9 @@ fn main() {
     }
     if wanted("sql") {
         b.hot(SQL_EXERCISE, "SQL exercise (rusqlite, bundled SQLite)");
+    }
+    if wanted("axum") {
+        b.hot(AXUM_EXERCISE, "axum exercise (tokio, axum, ureq over TCP)");
     }
     if wanted("compile-error") {
         b.compile_error(STD_EXERCISE);

@@ -366,7 +366,7 @@ fn build_solution_workspace(course: &Course) -> Result<PathBuf> {
         .cloned()
         .unwrap_or_default();
     // The copy is built once per change and never edited, so incremental state would only
-    // fill the target directory: about half of what a full course check leaves there.
+    // fill the target directory (with 86 exercises, about 0.7 GB of the 2.5 GB a check left).
     if let Some(dev) = profile
         .entry("dev")
         .or_insert_with(|| toml::Value::Table(toml::Table::new()))

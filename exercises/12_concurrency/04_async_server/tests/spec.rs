@@ -1,9 +1,11 @@
-//! The specification: the server answers ECHO, WORK and unknown commands line by line,
-//! serves every connection in a task of its own, and keeps serving the others while one
-//! connection's blocking WORK runs. The server runs on a current_thread runtime: one
-//! thread for all its tasks, so a blocking call in a task stops everything, every time.
+//! The specification: the server answers POST /echo, POST /work and 404 over HTTP/1.1,
+//! several requests per connection, serves every connection in a task of its own, and keeps
+//! serving the others while one connection's blocking work runs. It is called with a real
+//! HTTP client (ureq) and with raw bytes over TCP. The server runs on a current_thread
+//! runtime: one thread for all its tasks, so a blocking call in a task stops everything,
+//! every time.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -15,7 +17,7 @@ use testkit::tcp;
 use tokio::sync::oneshot;
 
 /// How long a test waits for something that must happen.
-const PATIENCE: Duration = Duration::from_secs(2);
+const PATIENCE: Duration = tcp::TIMEOUT;
 
 /// The learner's server on a current_thread runtime of its own thread; dropping it stops
 /// the server (its runtime, tasks and listener) and joins the thread.
@@ -63,14 +65,15 @@ fn uppercase() -> Work {
     Arc::new(|input: &str| input.to_uppercase())
 }
 
-/// A blocking WORK the test controls: it reports each input as it starts, then blocks its
+/// A blocking work the test controls: it reports each input as it starts, then blocks its
 /// thread until the test sends on `release` (or drops it), and returns the input uppercased.
 fn gated() -> (Work, mpsc::Receiver<String>, mpsc::Sender<()>) {
     let (started_tx, started) = mpsc::channel();
+    let started_tx = Mutex::new(started_tx);
     let (release, released) = mpsc::channel::<()>();
     let released = Mutex::new(released);
     let work: Work = Arc::new(move |input: &str| {
-        started_tx.send(input.to_string()).unwrap();
+        started_tx.lock().unwrap().send(input.to_string()).unwrap();
         let _ = released
             .lock()
             .unwrap()
@@ -80,15 +83,51 @@ fn gated() -> (Work, mpsc::Receiver<String>, mpsc::Sender<()>) {
     (work, started, release)
 }
 
-struct Client {
+/// A ureq agent that returns 4xx as responses, not errors, with a time limit.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(PATIENCE))
+        .build()
+        .into()
+}
+
+/// POSTs `body` to `path` with ureq: the status and body, or why there are none.
+fn post(
+    agent: &ureq::Agent,
+    addr: SocketAddr,
+    path: &str,
+    body: &str,
+) -> Result<(u16, String), String> {
+    let mut response = agent
+        .post(format!("http://{addr}{path}"))
+        .send(body)
+        .map_err(|e| format!("POST {path} failed: {e}"))?;
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("POST {path}: the body could not be read: {e}"))?;
+    Ok((response.status().as_u16(), text))
+}
+
+/// A raw HTTP request: a POST with a text body.
+fn raw_post(path: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nhost: test\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A client speaking raw bytes.
+struct Raw {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
 }
 
-impl Client {
-    fn connect(server: &Server) -> Client {
+impl Raw {
+    fn connect(server: &Server) -> Raw {
         let stream = tcp::connect(server.addr);
-        Client {
+        Raw {
             reader: BufReader::new(stream.try_clone().unwrap()),
             writer: stream,
         }
@@ -98,193 +137,217 @@ impl Client {
         self.writer.write_all(text.as_bytes()).unwrap();
     }
 
-    /// The next line from the server, or why there is none.
-    fn line(&mut self) -> Result<String, String> {
-        let mut line = String::new();
-        match self.reader.read_line(&mut line) {
-            Ok(0) => Err("the server closed the connection".into()),
-            Ok(_) => Ok(line),
-            Err(e) if tcp::is_timeout(&e) => Err("no answer within 2 s".into()),
-            Err(e) => Err(e.to_string()),
+    /// The next response as (status line, body), or why there is none.
+    fn response(&mut self) -> Result<(String, String), String> {
+        let mut status = String::new();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return Err("the server closed the connection".into()),
+                Ok(_) => {}
+                Err(e) if tcp::is_timeout(&e) => return Err("no answer within 2 s".into()),
+                Err(e) => return Err(e.to_string()),
+            }
+            let line = line.trim_end();
+            if status.is_empty() {
+                status = line.to_string();
+            } else if line.is_empty() {
+                break;
+            } else if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
         }
-    }
-
-    #[track_caller]
-    fn ask(&mut self, command: &str) -> String {
-        self.send(command);
-        self.line()
-            .unwrap_or_else(|e| panic!("sent {command:?}: {e}"))
+        let mut body = vec![0; length];
+        self.reader
+            .read_exact(&mut body)
+            .map_err(|e| format!("the body of {status:?} was cut: {e}"))?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
     }
 }
 
 #[test]
-fn echo_replies_with_the_text() {
+fn echo_replies_with_the_body() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
     assert_eq!(
-        client.ask("ECHO hello\n"),
-        "hello\n",
-        "ECHO hello: one line back"
+        post(&agent(), server.addr, "/echo", "hello"),
+        Ok((200, "hello".into())),
+        "POST /echo with the body \"hello\": 200 and the same body"
     );
 }
 
 #[test]
-fn an_unknown_command_gets_an_error_line() {
+fn an_unknown_path_is_404_and_the_connection_goes_on() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
-    assert_eq!(client.ask("PING\n"), "ERR unknown command\n");
+    let mut client = Raw::connect(&server);
+    client.send("GET /nope HTTP/1.1\r\nhost: test\r\n\r\n");
+    let (status, _) = client.response().unwrap();
+    assert_eq!(status, "HTTP/1.1 404 Not Found");
+    client.send(&raw_post("/echo", "still here"));
     assert_eq!(
-        client.ask("ECHO still here\n"),
-        "still here\n",
-        "the connection stays open after an unknown command"
+        client.response(),
+        Ok(("HTTP/1.1 200 OK".into(), "still here".into())),
+        "a connection carries request after request (keep-alive): loop on read_request \
+         until it gives None"
     );
 }
 
 #[test]
-fn commands_sent_together_are_answered_in_order() {
+fn requests_sent_together_are_answered_in_order() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
-    client.send("ECHO one\nNOPE\nECHO two\n");
-    let got: Vec<String> = (0..3).map(|_| client.line().unwrap()).collect();
+    let mut client = Raw::connect(&server);
+    client.send(&format!(
+        "{}{}{}",
+        raw_post("/echo", "one"),
+        raw_post("/nope", ""),
+        raw_post("/work", "two")
+    ));
+    let got: Vec<String> = (1..=3)
+        .map(|n| {
+            let (status, body) = client.response().unwrap_or_else(|e| {
+                panic!("response {n} of 3: {e}; every request on a connection gets its response")
+            });
+            format!("{status} {body}")
+        })
+        .collect();
     assert_eq!(
         got,
-        ["one\n", "ERR unknown command\n", "two\n"],
-        "three commands in one write"
+        [
+            "HTTP/1.1 200 OK one",
+            "HTTP/1.1 404 Not Found not found\n",
+            "HTTP/1.1 200 OK TWO"
+        ],
+        "three requests in one write (pipelined) get three responses, in order"
     );
 }
 
 #[test]
-fn a_command_split_across_writes_is_one_command() {
+fn a_request_split_across_writes_is_one_request() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
-    // The answer to the first command proves the server has read up to there; the rest of
-    // the second line comes in a later write.
-    assert_eq!(client.ask("ECHO first\nEC"), "first\n");
+    let mut client = Raw::connect(&server);
+    let request = raw_post("/echo", "split");
+    let (head, rest) = request.split_at(10);
+    client.send(head);
+    client.send(rest);
     assert_eq!(
-        client.ask("HO split line\n"),
-        "split line\n",
-        "\"EC\" then \"HO split line\\n\" is one command: a read is not a line, keep \
-         the bytes until the line end (BufReader and lines do)"
+        client.response(),
+        Ok(("HTTP/1.1 200 OK".into(), "split".into())),
+        "a request in two writes is one request: read through the BufReader"
     );
 }
 
 #[test]
-fn unicode_text_is_echoed_unchanged() {
+fn unicode_is_echoed_unchanged() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
-    assert_eq!(client.ask("ECHO café ☕ 東京\n"), "café ☕ 東京\n");
+    assert_eq!(
+        post(&agent(), server.addr, "/echo", "café ☕ 東京"),
+        Ok((200, "café ☕ 東京".into()))
+    );
 }
 
 #[test]
 fn work_replies_with_the_result_of_the_blocking_call() {
     let server = Server::start(uppercase());
-    let mut client = Client::connect(&server);
     assert_eq!(
-        client.ask("WORK make me loud\n"),
-        "MAKE ME LOUD\n",
-        "WORK replies with work(input)"
+        post(&agent(), server.addr, "/work", "make me loud"),
+        Ok((200, "MAKE ME LOUD".into())),
+        "POST /work replies with work(body)"
     );
 }
 
 #[test]
 fn a_silent_client_does_not_hold_up_another() {
     let server = Server::start(uppercase());
-    let _silent = Client::connect(&server); // connected first, never sends a byte
-    let mut other = Client::connect(&server);
-    other.send("ECHO hi\n");
+    let _silent = Raw::connect(&server); // connected first, never sends a byte
     assert_eq!(
-        other.line(),
-        Ok("hi\n".into()),
+        post(&agent(), server.addr, "/echo", "hi"),
+        Ok((200, "hi".into())),
         "a second client got no answer while the first sat idle: spawn a task per \
          connection instead of awaiting handle inside the accept loop"
     );
 }
 
 #[test]
-fn a_client_gone_mid_line_does_not_stop_the_server() {
+fn a_client_gone_mid_request_does_not_stop_the_server() {
     let server = Server::start(uppercase());
-    let mut leaving = Client::connect(&server);
-    leaving.send("ECHO half a li");
+    let mut leaving = Raw::connect(&server);
+    leaving.send("POST /echo HTTP/1.1\r\ncontent-le");
     drop(leaving);
-    let mut next = Client::connect(&server);
+    let mut garbage = Raw::connect(&server);
+    garbage.send("not http at all\r\n\r\n");
     assert_eq!(
-        next.ask("ECHO next\n"),
-        "next\n",
+        garbage.response(),
+        Err("the server closed the connection".into()),
+        "a malformed request ends its connection"
+    );
+    assert_eq!(
+        post(&agent(), server.addr, "/echo", "next"),
+        Ok((200, "next".into())),
         "one client's end is not the server's end"
     );
 }
 
 #[test]
-fn other_connections_are_served_while_one_runs_blocking_work() {
+fn another_client_is_served_while_one_runs_blocking_work() {
     let (work, started, release) = gated();
     let server = Server::start(work);
-    let mut busy = Client::connect(&server);
-    busy.send("WORK slow\n");
+    let mut busy = Raw::connect(&server);
+    busy.send(&raw_post("/work", "slow"));
     assert_eq!(
         started.recv_timeout(PATIENCE),
         Ok("slow".into()),
-        "WORK slow must call work(\"slow\")"
+        "POST /work with the body \"slow\" must call work(\"slow\")"
     );
 
-    let mut other = Client::connect(&server);
-    other.send("ECHO meanwhile\n");
-    let meanwhile = other.line();
+    let meanwhile = post(&agent(), server.addr, "/echo", "meanwhile");
     drop(release); // lets the blocked work return, whatever happened
     assert_eq!(
         meanwhile,
-        Ok("meanwhile\n".into()),
-        "while one connection's WORK was blocked, ECHO on another got no answer: the \
+        Ok((200, "meanwhile".into())),
+        "while one connection's work was blocked, /echo on another got no answer: the \
          blocking call holds the runtime's only thread. Run it with \
          tokio::task::spawn_blocking and .await its JoinHandle"
     );
     assert_eq!(
-        busy.line(),
-        Ok("SLOW\n".into()),
-        "the blocked WORK answers once it returns"
+        busy.response(),
+        Ok(("HTTP/1.1 200 OK".into(), "SLOW".into())),
+        "the blocked work answers once it returns"
     );
 }
 
 #[test]
-fn two_connections_run_their_blocking_work_at_the_same_time() {
+fn many_clients_run_their_blocking_work_at_the_same_time() {
+    const CLIENTS: usize = 8;
     let (work, started, release) = gated();
-    let server = Server::start(work);
-    let mut first = Client::connect(&server);
-    let mut second = Client::connect(&server);
-    first.send("WORK a\n");
-    second.send("WORK b\n");
-    let mut inputs: Vec<String> = (0..2)
+    let server = Arc::new(Server::start(work));
+    let calls: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let server = Arc::clone(&server);
+            thread::spawn(move || post(&agent(), server.addr, "/work", &format!("job {i}")))
+        })
+        .collect();
+    let mut inputs: Vec<String> = (0..CLIENTS)
         .map_while(|_| started.recv_timeout(PATIENCE).ok())
         .collect();
+    let meanwhile = post(&agent(), server.addr, "/echo", "fast");
     drop(release);
+    let answers: Vec<_> = calls.into_iter().map(|c| c.join().unwrap()).collect();
     inputs.sort();
     assert_eq!(
-        inputs,
-        ["a", "b"],
-        "both WORKs must be running at once, each on a blocking-pool thread"
+        inputs.len(),
+        CLIENTS,
+        "{CLIENTS} clients sent POST /work at once, and only {inputs:?} ran at the same \
+         time: each work must run on its own blocking-pool thread (spawn_blocking), not \
+         on the runtime's one thread"
     );
-    assert_eq!(first.line(), Ok("A\n".into()));
-    assert_eq!(second.line(), Ok("B\n".into()));
-}
-
-#[tokio::test]
-async fn a_tokio_client_is_served_too() {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
-    let server = Server::start(uppercase());
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let (reader, mut writer) = stream.into_split();
-    let mut lines = tokio::io::BufReader::new(reader).lines();
-    writer
-        .write_all(b"ECHO async\nWORK client\n")
-        .await
-        .unwrap();
-    let mut got = Vec::new();
-    for _ in 0..2 {
-        let line = tokio::time::timeout(PATIENCE, lines.next_line()).await;
-        got.push(
-            line.expect("no answer within 2 s")
-                .unwrap()
-                .unwrap_or_default(),
-        );
+    assert_eq!(
+        meanwhile,
+        Ok((200, "fast".into())),
+        "with {CLIENTS} blocking works running, /echo must still answer"
+    );
+    for (i, answer) in answers.into_iter().enumerate() {
+        assert_eq!(answer, Ok((200, format!("JOB {i}"))));
     }
-    assert_eq!(got, ["async", "CLIENT"]);
 }

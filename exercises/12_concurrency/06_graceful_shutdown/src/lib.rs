@@ -22,17 +22,22 @@
 //!   (`join_next` until `None`) and abort the rest (`abort_all`, or dropping the set).
 //! - Each connection learns of the shutdown through a `tokio::sync::watch` channel (one
 //!   sender, a receiver per connection; `changed().await`). In `handle`, `select!` between
-//!   the next line and `changed()`: `Lines::next_line` is cancel safe, so nothing is lost
-//!   when the shutdown branch wins. The request itself (`work(..).await` and the reply) runs
-//!   **outside** the select: once started, it finishes.
+//!   `http::read_request` and `changed()`: a connection waiting for its next request is
+//!   idle, and closes. Once a request is read it is in flight: `work(body).await` and the
+//!   reply run **outside** the select, and finish. A reply sent after the shutdown says
+//!   `connection: close` (`*stop.borrow()` tells), then the connection ends.
 //! - `tokio::time::timeout(grace, ..)` around waiting for the set; on timeout, abort.
 //!
 //! `serve` returns a `Report`: connections that ended on their own or at the shutdown
-//! (`closed`) and those aborted at the deadline (`aborted`). The protocol is 04's: a line is
-//! a request, `work(line)` its reply.
+//! (`closed`) and those aborted at the deadline (`aborted`). The server speaks 04's minimal
+//! HTTP/1.1 (the given `http` module): any request is answered 200 with `work(body)`, and a
+//! connection carries requests one after another (keep-alive). The tests call it with `ureq`
+//! and raw bytes; the deadline runs on tokio's paused clock, so 30 s of grace pass at once.
 //!
 //! Primary sources: tokio, *Graceful Shutdown* <https://tokio.rs/tokio/topics/shutdown>;
 //! Kubernetes, *Pod Lifecycle*, "Termination of Pods"; `tokio::task::JoinSet`.
+
+pub mod http;
 
 use std::io;
 use std::time::Duration;
@@ -61,20 +66,21 @@ pub async fn serve(
     todo!("serve")
 }
 
-/// Serves one connection: each line is a request answered with `work(line)`; on shutdown,
-/// a request in progress finishes, then the connection closes.
+/// Serves one connection: each request is answered with `work(body)`; on shutdown, a
+/// request in progress finishes, then the connection closes.
 async fn handle(stream: TcpStream, work: Work, mut stop: watch::Receiver<bool>) -> io::Result<()> {
-    // TODO: loop { select! the next line, or stop.changed() (return) }; then, outside the
-    //       select, the reply: work(line).await, plus '\n', written.
+    // TODO: into_split, a BufReader; loop { select! http::read_request, or stop.changed()
+    //       (return) }; then, outside the select: work(request.body).await, and
+    //       http::write_response with close = *stop.borrow() (and return if so).
     let _ = (stream, work, &mut stop);
     todo!("handle")
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given: the request handler's type and the report.
+// Given: the request handler's type and the report; HTTP itself is in src/http.rs.
 // ---------------------------------------------------------------------------------------------
 
-/// What the server does with a request line: async, may take a while.
+/// What the server does with a request's body: async, may take a while.
 pub type Work = std::sync::Arc<
     dyn Fn(String) -> std::pin::Pin<Box<dyn Future<Output = String> + Send>> + Send + Sync,
 >;

@@ -1,8 +1,11 @@
-//! The specification, tested from outside over real TCP: after the shutdown signal the
-//! server refuses new connections, finishes and answers a request in flight, closes idle
-//! connections, aborts what is still running at the deadline, and returns a report.
+//! The specification, tested from outside over real TCP, with a real HTTP client (ureq) and
+//! with raw bytes: after the shutdown signal the server refuses new connections, finishes
+//! and answers a request in flight (with `connection: close`), closes idle keep-alive
+//! connections at once, aborts what still runs at the deadline, and returns a report. The
+//! deadline is measured on tokio's paused clock: 30 s of grace pass in microseconds.
 
-use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::cell::Cell;
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
@@ -13,77 +16,118 @@ use testkit::tcp;
 use tokio::sync::{Semaphore, oneshot};
 
 /// How long a test waits for something that must happen.
-const PATIENCE: Duration = Duration::from_secs(2);
+const PATIENCE: Duration = tcp::TIMEOUT;
+/// A grace period the tests never reach on the real clock.
+const LONG: Duration = Duration::from_secs(10);
 
-/// The learner's server on a runtime of its own thread.
+/// What the server's thread hands back: serve's result, and how long after the shutdown
+/// signal it returned, on the runtime's clock.
+type Ended = (std::io::Result<Report>, Duration);
+
+/// The learner's server on a current_thread runtime of its own thread.
 struct Server {
     addr: SocketAddr,
     signal: Option<oneshot::Sender<()>>,
-    report: mpsc::Receiver<std::io::Result<Report>>,
-    /// Requests that start with "slow" wait for a permit from here.
+    ended: mpsc::Receiver<Ended>,
+    /// Whether the test has received `ended` already.
+    ended_seen: Cell<bool>,
+    /// Requests whose body starts with "slow" wait for a permit from here.
     gate: Arc<Semaphore>,
     /// The "slow" requests that have started, in order.
     started: mpsc::Receiver<String>,
 }
 
 impl Server {
+    /// A server on the real clock.
     fn start(grace: Duration) -> Server {
+        Server::on_runtime(grace, false)
+    }
+
+    /// A server on tokio's paused clock: when every task waits, time jumps to the next timer.
+    fn start_paused(grace: Duration) -> Server {
+        Server::on_runtime(grace, true)
+    }
+
+    fn on_runtime(grace: Duration, paused: bool) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let (signal, shutdown) = oneshot::channel();
-        let (report_tx, report) = mpsc::channel();
+        let (signal, signalled) = oneshot::channel::<()>();
+        let (ended_tx, ended) = mpsc::channel();
         let gate = Arc::new(Semaphore::new(0));
         let (started_tx, started) = mpsc::channel();
         let started_tx = Mutex::new(started_tx);
         let work_gate = Arc::clone(&gate);
-        let work: Work = Arc::new(move |line: String| {
+        let work: Work = Arc::new(move |body: String| {
             let gate = Arc::clone(&work_gate);
-            if line.starts_with("slow") {
-                started_tx.lock().unwrap().send(line.clone()).unwrap();
+            if body.starts_with("slow") {
+                started_tx.lock().unwrap().send(body.clone()).unwrap();
             }
             Box::pin(async move {
-                if line.starts_with("slow") {
+                if body.starts_with("slow") {
                     gate.acquire().await.unwrap().forget();
-                    return format!("done {line}");
+                    return format!("done {body}");
                 }
-                line
+                body
             })
         });
         thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
+                .start_paused(paused)
                 .build()
                 .unwrap();
-            let got = runtime.block_on(async move {
+            let ended = runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                serve(listener, work, shutdown, grace).await
+                // The signal passes through here, so that the time it arrived is known.
+                let (shutdown_tx, shutdown) = oneshot::channel();
+                let at = tokio::spawn(async move {
+                    let _ = signalled.await;
+                    let at = tokio::time::Instant::now();
+                    let _ = shutdown_tx.send(());
+                    at
+                });
+                let got = serve(listener, work, shutdown, grace).await;
+                let took = at.await.map(|at| at.elapsed()).unwrap_or_default();
+                (got, took)
             });
-            let _ = report_tx.send(got);
+            let _ = ended_tx.send(ended);
         });
         Server {
             addr,
             signal: Some(signal),
-            report,
+            ended,
+            ended_seen: Cell::new(false),
             gate,
             started,
         }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/", self.addr)
     }
 
     fn shut_down(&mut self) {
         self.signal.take().unwrap().send(()).unwrap();
     }
 
-    /// The report, once serve has returned.
+    /// The report and how long after the signal serve returned, once it has.
     #[track_caller]
-    fn report(&self) -> Report {
-        match self.report.recv_timeout(PATIENCE) {
-            Ok(got) => got.expect("serve returned an error"),
+    fn ended(&self) -> (Report, Duration) {
+        let ended = self.ended.recv_timeout(PATIENCE);
+        self.ended_seen.set(true);
+        match ended {
+            Ok((got, took)) => (got.expect("serve returned an error"), took),
             Err(_) => panic!(
                 "serve did not return within 2 s of the shutdown (or panicked): it must drop \
                  the listener, tell the connections, and wait for them at most `grace`"
             ),
         }
+    }
+
+    #[track_caller]
+    fn report(&self) -> Report {
+        self.ended().0
     }
 
     #[track_caller]
@@ -95,6 +139,24 @@ impl Server {
             "the request {request:?} never started"
         );
     }
+
+    /// Tries to connect until the server refuses; fails the test if it does not within
+    /// PATIENCE. Each probe accepted before that is an idle connection of the server's.
+    #[track_caller]
+    fn assert_refuses_soon(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            match TcpStream::connect_timeout(&self.addr, PATIENCE) {
+                Err(e) if e.kind() == ErrorKind::ConnectionRefused => return,
+                _ => thread::yield_now(),
+            }
+        }
+        panic!(
+            "with a request still in flight after the shutdown signal, new connections were \
+             still accepted: stop the accept loop and drop the listener at once, before \
+             waiting for the connections"
+        );
+    }
 }
 
 impl Drop for Server {
@@ -102,67 +164,146 @@ impl Drop for Server {
         self.gate.add_permits(100); // nothing stays stuck
         if let Some(signal) = self.signal.take() {
             let _ = signal.send(());
-            let _ = self.report.recv_timeout(PATIENCE);
+        }
+        if !self.ended_seen.get() {
+            let _ = self.ended.recv_timeout(PATIENCE);
         }
     }
 }
 
-struct Client {
+/// A ureq agent with a time limit.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(PATIENCE))
+        .build()
+        .into()
+}
+
+/// What ureq got back: status, the `connection` header, body.
+#[derive(Debug, PartialEq, Eq)]
+struct Reply {
+    status: u16,
+    connection: Option<String>,
+    body: String,
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<Reply, ureq::Error> {
+    let mut response = agent.post(url).send(body)?;
+    let connection = response
+        .headers()
+        .get("connection")
+        .map(|v| v.to_str().unwrap().to_string());
+    Ok(Reply {
+        status: response.status().as_u16(),
+        connection,
+        body: response.body_mut().read_to_string()?,
+    })
+}
+
+/// A client speaking raw bytes.
+struct Raw {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
 }
 
-impl Client {
-    fn connect(server: &Server) -> Client {
+impl Raw {
+    fn connect(server: &Server) -> Raw {
         let stream = tcp::connect(server.addr);
-        Client {
+        Raw {
             reader: BufReader::new(stream.try_clone().unwrap()),
             writer: stream,
         }
     }
 
-    fn send(&mut self, line: &str) {
-        self.writer
-            .write_all(format!("{line}\n").as_bytes())
-            .unwrap();
+    fn post(&mut self, body: &str) {
+        let request = format!(
+            "POST / HTTP/1.1\r\nhost: test\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.writer.write_all(request.as_bytes()).unwrap();
     }
 
-    /// The next line, `Ok(None)` at the end of the connection, or why there is neither.
-    fn line(&mut self) -> Result<Option<String>, String> {
-        let mut line = String::new();
-        match self.reader.read_line(&mut line) {
-            Ok(0) => Ok(None),
-            Ok(_) => Ok(Some(line.trim_end().to_string())),
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => Ok(None),
-            Err(e) if tcp::is_timeout(&e) => Err("nothing within 2 s".into()),
-            Err(e) => Err(e.to_string()),
+    /// The next response's head lines and body, or why there is none.
+    fn response(&mut self) -> Result<(Vec<String>, String), String> {
+        let mut head = Vec::new();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return Err("the server closed the connection".into()),
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                    return Err("the server closed the connection".into());
+                }
+                Err(e) if tcp::is_timeout(&e) => return Err("nothing within 2 s".into()),
+                Err(e) => return Err(e.to_string()),
+            }
+            let line = line.trim_end().to_string();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+            head.push(line);
         }
+        let mut body = vec![0; length];
+        self.reader
+            .read_exact(&mut body)
+            .map_err(|e| format!("the body was cut: {e}"))?;
+        Ok((head, String::from_utf8_lossy(&body).into_owned()))
     }
-}
 
-/// Tries to connect until the server refuses (at most PATIENCE): whether it did.
-fn refused_soon(addr: SocketAddr) -> bool {
-    let deadline = Instant::now() + PATIENCE;
-    while Instant::now() < deadline {
-        match TcpStream::connect_timeout(&addr, PATIENCE) {
-            Err(e) if e.kind() == ErrorKind::ConnectionRefused => return true,
-            _ => thread::yield_now(),
+    /// Whatever the server sends until it closes the connection, as text.
+    #[track_caller]
+    fn rest(&mut self) -> String {
+        let (got, end) = tcp::read_until_close(&mut self.reader);
+        let got = String::from_utf8_lossy(&got).into_owned();
+        match end {
+            Ok(()) => got,
+            Err(e) if tcp::is_timeout(&e) => {
+                panic!("the server kept the connection open (after {got:?})")
+            }
+            Err(e) => panic!("{e}"),
         }
     }
-    false
 }
 
 #[test]
 fn a_request_is_answered() {
-    let server = Server::start(Duration::from_secs(10));
-    let mut client = Client::connect(&server);
-    client.send("hello");
-    assert_eq!(client.line(), Ok(Some("hello".into())));
+    let server = Server::start(LONG);
+    assert_eq!(
+        post(&agent(), &server.url(), "hello").unwrap(),
+        Reply {
+            status: 200,
+            connection: None,
+            body: "hello".into()
+        },
+        "before any shutdown, a request gets 200 and work(body), and the connection stays \
+         open (no connection: close)"
+    );
+}
+
+#[test]
+fn a_connection_carries_request_after_request() {
+    let server = Server::start(LONG);
+    let mut client = Raw::connect(&server);
+    for body in ["one", "two"] {
+        client.post(body);
+        let got = client.response().map(|(_, body)| body);
+        assert_eq!(
+            got.as_deref(),
+            Ok(body),
+            "request {body:?} on a kept-alive connection: loop until the client closes it"
+        );
+    }
 }
 
 #[test]
 fn with_no_connections_shutdown_returns_at_once() {
-    let mut server = Server::start(Duration::from_secs(10));
+    let mut server = Server::start(LONG);
     server.shut_down();
     assert_eq!(
         server.report(),
@@ -178,31 +319,36 @@ fn with_no_connections_shutdown_returns_at_once() {
 }
 
 #[test]
-fn new_connections_are_refused_while_a_request_finishes() {
-    let mut server = Server::start(Duration::from_secs(10));
-    let mut busy = Client::connect(&server);
-    busy.send("slow payment");
+fn new_connections_are_refused_once_the_shutdown_starts() {
+    let mut server = Server::start(LONG);
+    let mut busy = Raw::connect(&server);
+    busy.post("slow payment");
     server.wait_started("slow payment");
     server.shut_down();
+    server.assert_refuses_soon();
+    let refused = post(&agent(), &server.url(), "too late");
     assert!(
-        refused_soon(server.addr),
-        "with a request still in flight after the shutdown signal, new connections were \
-         still accepted: stop the accept loop and drop the listener at once, before \
-         waiting for the connections"
+        matches!(&refused, Err(ureq::Error::Io(e)) if e.kind() == ErrorKind::ConnectionRefused),
+        "a new client during the shutdown must be refused, got {refused:?}"
     );
+}
+
+#[test]
+fn a_request_in_flight_at_the_shutdown_is_answered() {
+    let mut server = Server::start(LONG);
+    let url = server.url();
+    let in_flight = thread::spawn(move || post(&agent(), &url, "slow payment"));
+    server.wait_started("slow payment");
+    server.shut_down();
+    server.assert_refuses_soon(); // the shutdown is under way
     server.gate.add_permits(1);
-    assert_eq!(
-        busy.line(),
-        Ok(Some("done slow payment".into())),
-        "a request in flight at the shutdown must finish and be answered: run the request \
-         outside the select! that watches for the shutdown"
+    let got = in_flight.join().unwrap();
+    assert!(
+        matches!(&got, Ok(Reply { status: 200, body, .. }) if body == "done slow payment"),
+        "a request in flight at the shutdown must finish and be answered 200, got {got:?}: \
+         run work and the reply outside the select! that watches for the shutdown"
     );
-    assert_eq!(
-        busy.line(),
-        Ok(None),
-        "after its request, the connection closes"
-    );
-    // The probes accepted before the listener closed count as closed too.
+    // The probes connected before the listener closed count as closed too.
     let report = server.report();
     assert!(
         report.closed >= 1 && report.aborted == 0,
@@ -211,22 +357,65 @@ fn new_connections_are_refused_while_a_request_finishes() {
 }
 
 #[test]
-fn an_idle_connection_is_closed_without_waiting_for_the_deadline() {
-    let mut server = Server::start(Duration::from_secs(10));
-    let mut idle = Client::connect(&server);
-    idle.send("hi");
-    assert_eq!(idle.line(), Ok(Some("hi".into())));
+fn the_reply_sent_during_the_shutdown_says_connection_close() {
+    let mut server = Server::start(LONG);
+    let mut busy = Raw::connect(&server);
+    busy.post("slow payment");
+    server.wait_started("slow payment");
     server.shut_down();
-    assert_eq!(
-        idle.line(),
-        Ok(None),
-        "a connection waiting for its next request must be closed at the shutdown (it has \
-         nothing in flight); waiting for it could take the whole grace period, or forever"
+    server.assert_refuses_soon();
+    server.gate.add_permits(1);
+    let (head, body) = busy.response().expect("the request in flight is answered");
+    assert_eq!(body, "done slow payment");
+    assert!(
+        head.iter()
+            .any(|line| line.eq_ignore_ascii_case("connection: close")),
+        "the reply sent after the shutdown signal must say connection: close (RFC 9112 \
+         §9.6), so that the client sends nothing more on this connection; got {head:?}"
     );
+    assert_eq!(
+        busy.rest(),
+        "",
+        "after that reply, the server closes the connection"
+    );
+}
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_at_once() {
+    let mut server = Server::start(LONG);
+    let agent = agent();
+    let reply = post(&agent, &server.url(), "hi").unwrap();
+    assert_eq!(reply.body, "hi");
+    // ureq keeps that connection open in its pool, for a next request that never comes.
+    server.shut_down();
     assert_eq!(
         server.report(),
         Report {
             closed: 1,
+            aborted: 0
+        },
+        "a keep-alive connection waiting for its next request must be closed at the \
+         shutdown (it has nothing in flight); waiting for it takes the whole grace period"
+    );
+}
+
+#[test]
+fn a_connection_that_never_sent_a_byte_is_closed() {
+    let mut server = Server::start(LONG);
+    let mut idle = Raw::connect(&server);
+    let mut first = Raw::connect(&server);
+    first.post("proves both are accepted");
+    first.response().unwrap();
+    server.shut_down();
+    assert_eq!(
+        idle.rest(),
+        "",
+        "an idle connection is closed at the shutdown, without a reply"
+    );
+    assert_eq!(
+        server.report(),
+        Report {
+            closed: 2,
             aborted: 0
         }
     );
@@ -234,31 +423,41 @@ fn an_idle_connection_is_closed_without_waiting_for_the_deadline() {
 
 #[test]
 fn a_stuck_request_is_aborted_at_the_deadline() {
-    let mut server = Server::start(Duration::from_millis(300));
-    let mut stuck = Client::connect(&server);
-    stuck.send("slow forever");
+    let grace = Duration::from_secs(30);
+    let mut server = Server::start_paused(grace);
+    let mut stuck = Raw::connect(&server);
+    stuck.post("slow forever");
     server.wait_started("slow forever");
-    let signalled = Instant::now();
     server.shut_down();
-    let report = server.report();
+    let (report, took) = server.ended();
+    let why = if report.closed == 1 {
+        "the stuck request's connection ended at the shutdown signal, before the deadline: \
+         a request in flight must be left to run (outside the select!) until the grace \
+         period ends"
+    } else {
+        "a request still running when the grace period of 30 s ends must be aborted, so \
+         that serve returns: use tokio::time::timeout around the wait, then abort the rest"
+    };
     assert_eq!(
         report,
         Report {
             closed: 0,
             aborted: 1
         },
-        "a request still running when the grace period of 300 ms ends must be aborted, so \
-         that serve returns: use tokio::time::timeout around the wait, then abort the rest"
+        "{why}"
     );
     assert!(
-        signalled.elapsed() >= Duration::from_millis(300),
-        "serve returned {:?} after the signal, before the grace period of 300 ms: a request \
-         in flight deserves the whole grace period",
-        signalled.elapsed()
+        took >= grace,
+        "serve returned {took:?} after the signal, before the grace period of 30 s: a \
+         request in flight deserves the whole grace period"
+    );
+    assert!(
+        took < grace + Duration::from_secs(1),
+        "serve returned {took:?} after the signal: the deadline is the grace period, 30 s"
     );
     assert_eq!(
-        stuck.line(),
-        Ok(None),
+        stuck.rest(),
+        "",
         "the aborted connection is closed, without a reply"
     );
 }

@@ -22,22 +22,27 @@
 //!   (`join_next` until `None`) and abort the rest (`abort_all`, or dropping the set).
 //! - Each connection learns of the shutdown through a `tokio::sync::watch` channel (one
 //!   sender, a receiver per connection; `changed().await`). In `handle`, `select!` between
-//!   the next line and `changed()`: `Lines::next_line` is cancel safe, so nothing is lost
-//!   when the shutdown branch wins. The request itself (`work(..).await` and the reply) runs
-//!   **outside** the select: once started, it finishes.
+//!   `http::read_request` and `changed()`: a connection waiting for its next request is
+//!   idle, and closes. Once a request is read it is in flight: `work(body).await` and the
+//!   reply run **outside** the select, and finish. A reply sent after the shutdown says
+//!   `connection: close` (`*stop.borrow()` tells), then the connection ends.
 //! - `tokio::time::timeout(grace, ..)` around waiting for the set; on timeout, abort.
 //!
 //! `serve` returns a `Report`: connections that ended on their own or at the shutdown
-//! (`closed`) and those aborted at the deadline (`aborted`). The protocol is 04's: a line is
-//! a request, `work(line)` its reply.
+//! (`closed`) and those aborted at the deadline (`aborted`). The server speaks 04's minimal
+//! HTTP/1.1 (the given `http` module): any request is answered 200 with `work(body)`, and a
+//! connection carries requests one after another (keep-alive). The tests call it with `ureq`
+//! and raw bytes; the deadline runs on tokio's paused clock, so 30 s of grace pass at once.
 //!
 //! Primary sources: tokio, *Graceful Shutdown* <https://tokio.rs/tokio/topics/shutdown>;
 //! Kubernetes, *Pod Lifecycle*, "Termination of Pods"; `tokio::task::JoinSet`.
 
+pub mod http;
+
 use std::io;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::BufReader;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
@@ -56,10 +61,7 @@ pub async fn serve(
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, _) = accepted?;
-                let (work, stopped) = (work.clone(), stopped.clone());
-                connections.spawn(async move {
-                    let _ = handle(stream, work, stopped).await;
-                });
+                connections.spawn(handle(stream, work.clone(), stopped.clone()));
             }
             _ = &mut shutdown => break,
         }
@@ -82,32 +84,35 @@ pub async fn serve(
     Ok(report)
 }
 
-/// Serves one connection: each line is a request answered with `work(line)`; on shutdown,
-/// a request in progress finishes, then the connection closes.
+/// Serves one connection: each request is answered with `work(body)`; on shutdown, a
+/// request in progress finishes, then the connection closes.
 async fn handle(stream: TcpStream, work: Work, mut stop: watch::Receiver<bool>) -> io::Result<()> {
     let (reader, mut writer) = stream.into_split();
-    let mut lines = BufReader::new(reader).lines();
+    let mut reader = BufReader::new(reader);
     loop {
-        // Waiting for a request is interruptible (next_line is cancel safe)...
-        let line = tokio::select! {
-            line = lines.next_line() => match line? {
-                Some(line) => line,
+        // Waiting for a request is interruptible: an idle connection has nothing to lose.
+        let request = tokio::select! {
+            request = http::read_request(&mut reader) => match request? {
+                Some(request) => request,
                 None => return Ok(()),
             },
             _ = stop.changed() => return Ok(()),
         };
-        // ...a request once started is not: it finishes and its reply goes out.
-        let mut reply = work(line).await;
-        reply.push('\n');
-        writer.write_all(reply.as_bytes()).await?;
+        // A request once read is in flight: it finishes; its reply says if we are closing.
+        let reply = work(request.body).await;
+        let closing = *stop.borrow();
+        http::write_response(&mut writer, &reply, closing).await?;
+        if closing {
+            return Ok(());
+        }
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Given: the request handler's type and the report.
+// Given: the request handler's type and the report; HTTP itself is in src/http.rs.
 // ---------------------------------------------------------------------------------------------
 
-/// What the server does with a request line: async, may take a while.
+/// What the server does with a request's body: async, may take a while.
 pub type Work = std::sync::Arc<
     dyn Fn(String) -> std::pin::Pin<Box<dyn Future<Output = String> + Send>> + Send + Sync,
 >;

@@ -80,6 +80,38 @@ pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
     Some(h.finalize().to_vec())
 }
 
+/// The exercise's crate folder and those of the crates it depends on by path, transitively:
+/// every folder whose files decide its outcome (besides the workspace's shared ones).
+pub fn crate_dirs(exercise_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![exercise_dir.to_path_buf()];
+    let mut at = 0;
+    while at < dirs.len() {
+        for dep in crate_path_dependencies(&dirs[at]) {
+            let dep = normalize(&dirs[at].join(dep));
+            if !dirs.contains(&dep) {
+                dirs.push(dep);
+            }
+        }
+        at += 1;
+    }
+    dirs
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (file events name paths as given).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn digest_crate(dir: &Path, h: &mut Sha256, seen: &mut BTreeSet<PathBuf>) -> Option<()> {
     if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
         return Some(());
@@ -158,6 +190,21 @@ mod tests {
     fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn crate_dirs_are_the_exercise_and_its_path_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let capstone = dir.path().join("17_capstone/01_app");
+        write(
+            &capstone.join("Cargo.toml"),
+            "[package]\nname = \"app\"\n\n[dependencies]\n\
+             migrations = { path = \"../../05_sql/08_migrations\" }\n",
+        );
+        assert_eq!(
+            crate_dirs(&capstone),
+            [capstone.clone(), dir.path().join("05_sql/08_migrations")]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::check::Outcome;
 use crate::files::{self, write_atomically};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,18 +69,83 @@ impl ResultCache {
     }
 }
 
-/// A digest of every file of an exercise crate as it is now. Taken before a check, so that an
-/// edit during the check can never be remembered with the older file's outcome.
+/// A digest of every file of an exercise crate as it is now, and of the crates it depends on
+/// by path (an exercise may build on the learner's earlier ones, as the capstone does: their
+/// code decides its outcome too). Taken before a check, so that an edit during the check can
+/// never be remembered with the older file's outcome.
 pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
     let mut h = Sha256::new();
-    for rel in files::walk(exercise_dir).ok()? {
-        let bytes = std::fs::read(exercise_dir.join(&rel)).ok()?;
+    let mut seen = BTreeSet::new();
+    digest_crate(exercise_dir, &mut h, &mut seen)?;
+    Some(h.finalize().to_vec())
+}
+
+/// The exercise's crate folder and those of the crates it depends on by path, transitively:
+/// every folder whose files decide its outcome (besides the workspace's shared ones).
+pub fn crate_dirs(exercise_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![exercise_dir.to_path_buf()];
+    let mut at = 0;
+    while at < dirs.len() {
+        for dep in crate_path_dependencies(&dirs[at]) {
+            let dep = normalize(&dirs[at].join(dep));
+            if !dirs.contains(&dep) {
+                dirs.push(dep);
+            }
+        }
+        at += 1;
+    }
+    dirs
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (file events name paths as given).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn digest_crate(dir: &Path, h: &mut Sha256, seen: &mut BTreeSet<PathBuf>) -> Option<()> {
+    if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
+        return Some(());
+    }
+    for rel in files::walk(dir).ok()? {
+        let bytes = std::fs::read(dir.join(&rel)).ok()?;
         h.update(rel.to_string_lossy().as_bytes());
         h.update([0]);
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(&bytes);
     }
-    Some(h.finalize().to_vec())
+    for dep in crate_path_dependencies(dir) {
+        h.update(dep.to_string_lossy().as_bytes());
+        h.update([0]);
+        digest_crate(&dir.join(dep), h, seen)?;
+    }
+    Some(())
+}
+
+/// The `path` values of a crate's own dependency tables (not the workspace's: those are in
+/// every key already), as written in its Cargo.toml.
+fn crate_path_dependencies(dir: &Path) -> Vec<PathBuf> {
+    let manifest: Option<toml::Table> = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok());
+    let Some(manifest) = manifest else {
+        return Vec::new();
+    };
+    ["dependencies", "dev-dependencies", "build-dependencies"]
+        .iter()
+        .filter_map(|table| manifest.get(*table)?.as_table())
+        .flat_map(|deps| deps.values())
+        .filter_map(|dep| Some(PathBuf::from(dep.get("path")?.as_str()?)))
+        .collect()
 }
 
 /// The folders of the `path` entries of the workspace's `[workspace.dependencies]`.
@@ -115,4 +181,57 @@ fn toolchain_version(root: &Path) -> Vec<u8> {
         .output()
         .map(|o| o.stdout)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn crate_dirs_are_the_exercise_and_its_path_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let capstone = dir.path().join("17_capstone/01_app");
+        write(
+            &capstone.join("Cargo.toml"),
+            "[package]\nname = \"app\"\n\n[dependencies]\n\
+             migrations = { path = \"../../05_sql/08_migrations\" }\n",
+        );
+        assert_eq!(
+            crate_dirs(&capstone),
+            [capstone.clone(), dir.path().join("05_sql/08_migrations")]
+        );
+    }
+
+    #[test]
+    fn a_change_in_a_crate_the_exercise_depends_on_by_path_changes_its_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let capstone = dir.path().join("17_capstone/01_app");
+        let earlier = dir.path().join("05_sql/08_migrations");
+        write(
+            &capstone.join("Cargo.toml"),
+            "[package]\nname = \"app\"\n\n[dependencies]\n\
+             migrations = { path = \"../../05_sql/08_migrations\" }\n",
+        );
+        write(&capstone.join("src/lib.rs"), "pub fn app() {}\n");
+        write(
+            &earlier.join("Cargo.toml"),
+            "[package]\nname = \"migrations\"\n",
+        );
+        write(
+            &earlier.join("src/lib.rs"),
+            "pub fn migrate() { todo!() }\n",
+        );
+        let before = content_digest(&capstone).unwrap();
+        write(&earlier.join("src/lib.rs"), "pub fn migrate() {}\n");
+        assert_ne!(
+            content_digest(&capstone).unwrap(),
+            before,
+            "solving the earlier exercise must not leave the capstone's old outcome cached"
+        );
+    }
 }

@@ -6,7 +6,7 @@ use super::background::Background;
 use super::editor::Editor;
 use super::events::{Event, Key, is_relevant};
 use super::list::{Action, ListState};
-use crate::cache::content_digest;
+use crate::cache::{content_digest, crate_dirs};
 use crate::check::{Checker, Outcome, Status};
 use crate::course::Course;
 use crate::process::Cancel;
@@ -106,15 +106,18 @@ impl Watch {
         while let Ok(event) = rx.recv() {
             let keep_going = match event {
                 Event::Files(paths) => {
-                    let dir = self.course.exercise_dir(&self.course.exercises[self.shown]);
-                    let mut relevant = paths.iter().any(|p| is_relevant(&dir, p));
+                    // A save in a crate the exercise depends on (the capstone's earlier
+                    // exercises) changes its outcome as much as a save in its own.
+                    let dirs =
+                        crate_dirs(&self.course.exercise_dir(&self.course.exercises[self.shown]));
+                    let relevant_to =
+                        |p: &std::path::PathBuf| dirs.iter().any(|d| is_relevant(d, p));
+                    let mut relevant = paths.iter().any(relevant_to);
                     // Take the rest of a burst (a rename save is several events) in one go.
                     let mut keep_going = true;
                     for event in rx.try_iter().collect::<Vec<_>>() {
                         match event {
-                            Event::Files(more) => {
-                                relevant |= more.iter().any(|p| is_relevant(&dir, p))
-                            }
+                            Event::Files(more) => relevant |= more.iter().any(relevant_to),
                             other => keep_going &= self.handle(other)?,
                         }
                     }

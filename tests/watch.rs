@@ -270,3 +270,51 @@ fn a_reset_that_fails_leaves_the_exercise_done() {
     );
     watch.quit();
 }
+
+/// A crate that an exercise further on uses by path, as the capstone uses earlier exercises.
+const DEP: Ex = Ex {
+    name: "dep",
+    dir: "00_basics/01_dep",
+    lib: "pub fn double(n: u32) -> u32 {\n    n + 2\n}\n",
+    spec: "#[test]\nfn doubles() {\n    assert_eq!(dep::double(4), 8);\n}\n",
+    solution: "pub fn double(n: u32) -> u32 {\n    n * 2\n}\n",
+    extra: "",
+};
+
+/// The current exercise: right as shipped, wrong only because of what `dep` returns.
+const APP: Ex = Ex {
+    name: "app",
+    dir: "01_more/01_app",
+    lib: "pub fn quadruple(n: u32) -> u32 {\n    dep::double(dep::double(n))\n}\n",
+    spec: "#[test]\nfn quadruples() {\n    assert_eq!(app::quadruple(3), 12, \"quadruple(3) should be 12\");\n}\n",
+    solution: "pub fn quadruple(n: u32) -> u32 {\n    dep::double(dep::double(n))\n}\n",
+    extra: "",
+};
+
+#[test]
+fn a_save_in_a_crate_the_exercise_depends_on_by_path_rechecks_it() {
+    let course = TempCourse::new(&[DEP, APP]);
+    course.write(
+        "exercises/01_more/01_app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\ndep = { path = \"../../00_basics/01_dep\" }\n",
+    );
+    course.write(
+        ".backlings-progress.toml",
+        "current = \"app\"\ndone = [\"dep\"]\n",
+    );
+    let watch = Watch::start(&course);
+    let screen = watch.wait_for("the first result", |s| s.contains("Some tests fail"));
+    assert!(screen.contains("The concept of app"), "{screen}");
+    assert!(screen.contains("quadruple(3) should be 12"), "{screen}");
+
+    // The fix lands in the dependency only; the exercise's own folder is untouched.
+    std::fs::write(
+        course.path("exercises/00_basics/01_dep/src/lib.rs"),
+        DEP.solution,
+    )
+    .unwrap();
+    let screen = watch.wait_for("the pass", |s| s.contains("All tests pass"));
+    assert!(screen.contains("app is done"), "{screen}");
+    watch.quit();
+}

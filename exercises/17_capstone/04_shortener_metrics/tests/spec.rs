@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use shortener_metrics::{BUCKETS, Clock, Config, Db, Histogram, app, open};
+use shortener_metrics::{BUCKETS, Clock, Config, Db, app, open};
 use testkit::tcp;
 use token_bucket::Limit;
 
@@ -99,6 +99,25 @@ fn require_parts() {
             cache.put("a", 1);
             let evicted = cache.put("b", 2);
             (evicted == Some(("a", 1)) && cache.get(&"b") == Some(&2)).then_some(())
+        },
+    );
+    require(
+        "prometheus_metrics",
+        "16_operations/03_prometheus_metrics",
+        "a registry renders a labelled counter and an unlabelled histogram in the text format",
+        || {
+            let registry = prometheus_metrics::Registry::new();
+            let counter = registry.counter("probe_total", "A probe.", &["a"]);
+            let histogram = registry.histogram("probe_seconds", "A probe.", &[], &[0.5]);
+            counter.inc(&["x"]);
+            histogram.observe(&[], 0.5);
+            let text = registry.render();
+            let has = |line: &str| text.lines().any(|l| l == line);
+            (has("probe_total{a=\"x\"} 1")
+                && has("probe_seconds_bucket{le=\"0.5\"} 1")
+                && has("probe_seconds_bucket{le=\"+Inf\"} 1")
+                && has("probe_seconds_count 1"))
+            .then_some(())
         },
     );
 }
@@ -371,46 +390,12 @@ fn requests(method: &str, route: &str, status: u16) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The histogram.
-
-#[test]
-fn a_histogram_counts_each_observation_in_every_bucket_at_or_above_it() {
-    let mut h = Histogram::default();
-    for seconds in [0.003, 0.02, 0.3, 20.0] {
-        h.observe(seconds);
-    }
-    assert_eq!(
-        h.buckets,
-        [1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3],
-        "buckets are cumulative: le=0.025 holds 0.003 and 0.02; 20 s is only in +Inf (bounds \
-         {BUCKETS:?})"
-    );
-    assert_eq!(h.count, 4);
-    assert!(
-        (h.sum - 20.323).abs() < 1e-9,
-        "the sum of the values: got {}",
-        h.sum
-    );
-}
-
-#[test]
-fn a_value_exactly_on_a_bound_is_in_that_bucket() {
-    let mut h = Histogram::default();
-    h.observe(0.025);
-    h.observe(0.0);
-    assert_eq!(
-        h.buckets[..3],
-        [1, 1, 2],
-        "le means less than or equal: 0.025 is in le=\"0.025\" (and 0 in every bucket)"
-    );
-}
-
-// ---------------------------------------------------------------------------------------------
 // The scrape.
 
 #[test]
 fn metrics_are_served_in_the_text_format() {
     let server = start();
+    get(&server, "/zz");
     let text = scrape(&server);
     for line in [
         "# TYPE http_requests_total counter",
@@ -524,7 +509,8 @@ fn a_request_no_route_matched_is_unmatched() {
         &text,
         &requests("GET", "unmatched", 404),
         1.0,
-        "no route matched, so there is no template: label it \"unmatched\", never the path",
+        "no route matched, so there is no template: label it \"unmatched\", never the path; \
+         `route_layer` runs only for matched routes, `layer` also wraps the fallback",
     );
 }
 
@@ -621,7 +607,11 @@ fn a_raw_scrape_is_200_text() {
         "got:\n{text}"
     );
     assert!(
-        text.contains("\r\n\r\n# HELP http_requests_total "),
-        "got:\n{text}"
+        text.contains("\r\n\r\n# HELP http_request_duration_seconds "),
+        "before any request is counted, the page is the histogram's family, at zero; got:\n{text}"
+    );
+    assert!(
+        text.contains("\nhttp_request_duration_seconds_count 0\n"),
+        "a histogram without labels is on the page from the start; got:\n{text}"
     );
 }

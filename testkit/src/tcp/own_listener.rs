@@ -4,9 +4,10 @@
 //! port and accept. So a test notes which socket listens while the server runs and later asks
 //! whether that very socket still listens.
 //!
-//! On Linux a socket is named by its inode: the links in `/proc/self/fd` name the sockets this
-//! process holds (`socket:[inode]`), and `/proc/self/net/tcp` and `tcp6` list every listening
-//! socket with its local address and inode. Elsewhere the check is the plain one: a listener
+//! On Linux a socket is named by its inode: `/proc/self/net/tcp` and `tcp6` list every
+//! listening socket with its local address and inode, and the links in `/proc/self/fd` name the
+//! sockets this process holds (`socket:[inode]`): the listener has closed once no descriptor
+//! of this process names its inode. Elsewhere the check is the plain one: a listener
 //! has closed when connecting to its address is refused (which another process taking the
 //! port can defeat).
 
@@ -60,10 +61,11 @@ mod imp {
         }
     }
 
+    /// A socket closes with the last descriptor that refers to it, and only this process held
+    /// one. Listing them is cheap; the TCP tables may hold tens of thousands of lines on a busy
+    /// machine (connections in TIME_WAIT), too many to read in a polling loop.
     pub fn is_closed(listener: &OwnListener) -> bool {
-        !listening_sockets()
-            .iter()
-            .any(|&(_, inode)| inode == listener.inode)
+        !own_socket_inodes().contains(&listener.inode)
     }
 
     /// Whether a socket listening on `local` takes connections to `addr`.

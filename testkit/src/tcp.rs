@@ -1,6 +1,14 @@
 //! A test's side of a TCP connection to the learner's server: every connect, read and write
 //! has a time limit, so a server that never answers fails the test in seconds instead of
-//! hanging it.
+//! hanging it. And the server side a test starts itself: [`ReservedPort`], a port that stays
+//! taken (and refuses connections) after the test's listener on it closes; and, for a port the
+//! learner's code bound, [`OwnListener`], to tell whether that listener has closed.
+
+mod own_listener;
+mod reserved;
+
+pub use own_listener::OwnListener;
+pub use reserved::{ReservedPort, closed_port};
 
 use std::io::{self, ErrorKind, Read};
 use std::net::{SocketAddr, TcpStream};

@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use tcp_server::{Response, Server, respond, start};
-use testkit::tcp::{self, TIMEOUT};
+use testkit::tcp::{self, OwnListener, TIMEOUT};
 
 /// The server under test. When a test ends, the server is shut down on a thread of its own, so
 /// that no test can hang on a server that does not stop; the tests of `shutdown` call it
@@ -19,17 +19,12 @@ struct TestServer {
     addr: SocketAddr,
 }
 
-/// Held while a test binds a server, and by the test that checks a closed port stays closed:
-/// otherwise another test running in parallel could be given that very port in between.
-static BINDING: Mutex<()> = Mutex::new(());
-
 impl TestServer {
     fn start() -> TestServer {
         Self::with(respond)
     }
 
     fn with(handler: impl Fn(&str) -> Response + Send + Sync + 'static) -> TestServer {
-        let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
         let server =
             start(handler).expect("start() must bind 127.0.0.1:0 and return the running server");
         let addr = server.local_addr();
@@ -232,10 +227,12 @@ fn clients_that_vanish_do_not_stop_the_server() {
 fn shutdown_closes_the_listening_socket() {
     let server = TestServer::start();
     let addr = server.addr;
-    let _binding = BINDING.lock().unwrap_or_else(|e| e.into_inner());
+    // Checked on the server's own socket: once it closes, another test (of this process or
+    // another) may be given the port and accept, so connecting would prove nothing.
+    let listener = OwnListener::find(addr);
     server.shutdown();
     assert!(
-        TcpStream::connect_timeout(&addr, TIMEOUT).is_err(),
+        listener.is_closed(),
         "after shutdown() returns, nothing listens on {addr}: new connections are refused"
     );
 }

@@ -168,12 +168,6 @@ fn read_request(stream: &TcpStream) -> Option<Received> {
     })
 }
 
-/// A port on which nothing listens (bound, then released).
-fn closed_port() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
 // ----- a client with a recording sleeper ------------------------------------------------------
 
 #[derive(Clone, Default)]
@@ -548,7 +542,10 @@ fn a_post_with_an_idempotency_key_is_retried_identically() {
 
 #[test]
 fn connection_refused_is_retried_even_for_a_post() {
-    let addr = closed_port();
+    // Reserved while the test runs: a port merely released could be given to another test
+    // process, and then it would answer.
+    let closed = testkit::tcp::closed_port();
+    let addr = closed.addr();
     let (client, slept) = client(policy());
     let result = client.send(addr, &post());
     assert!(

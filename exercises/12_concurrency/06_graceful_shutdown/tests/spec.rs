@@ -27,6 +27,9 @@ type Ended = (std::io::Result<Report>, Duration);
 /// The learner's server on a current_thread runtime of its own thread.
 struct Server {
     addr: SocketAddr,
+    /// Its port, held until the test ends: once `serve` drops the listener, connections are
+    /// refused and no other test process can be given the port and accept them.
+    _port: tcp::ReservedPort,
     signal: Option<oneshot::Sender<()>>,
     ended: mpsc::Receiver<Ended>,
     /// Whether the test has received `ended` already.
@@ -49,9 +52,10 @@ impl Server {
     }
 
     fn on_runtime(grace: Duration, paused: bool) -> Server {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = tcp::ReservedPort::new();
+        let listener = port.listen();
         listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
+        let addr = port.addr();
         let (signal, signalled) = oneshot::channel::<()>();
         let (ended_tx, ended) = mpsc::channel();
         let gate = Arc::new(Semaphore::new(0));
@@ -95,6 +99,7 @@ impl Server {
         });
         Server {
             addr,
+            _port: port,
             signal: Some(signal),
             ended,
             ended_seen: Cell::new(false),

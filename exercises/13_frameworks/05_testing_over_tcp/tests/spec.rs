@@ -2,13 +2,13 @@
 //! once it listens, gives a client that reports every status, lets requests in flight finish
 //! when it stops, and leaves nothing listening after `stop` or a drop.
 
-use std::io::{ErrorKind, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use testing_over_tcp::demo::{self, Gate};
 use testing_over_tcp::{TIMEOUT, TestServer};
-use testkit::tcp;
+use testkit::tcp::{self, OwnListener};
 
 fn start() -> (TestServer, Gate, std::sync::mpsc::Receiver<()>) {
     let (gate, entered) = Gate::new();
@@ -16,20 +16,20 @@ fn start() -> (TestServer, Gate, std::sync::mpsc::Receiver<()>) {
     (server, gate, entered)
 }
 
-/// Whether connecting to `addr` is refused, which is what a closed port answers on localhost.
-fn refused(addr: SocketAddr) -> bool {
-    match TcpStream::connect_timeout(&addr, TIMEOUT) {
-        Err(e) => e.kind() == ErrorKind::ConnectionRefused,
-        Ok(_) => false,
-    }
+/// The server's listening socket, found while it listens. Whether it has closed is asked of
+/// that socket, not of its port: once it closes, another test (of this process or another)
+/// may be given the port and accept, and connecting would prove nothing.
+fn listener(server: &TestServer) -> OwnListener {
+    OwnListener::find(server.addr())
 }
 
 #[track_caller]
-fn assert_closed(addr: SocketAddr, after: &str) {
+fn assert_closed(listener: &OwnListener, after: &str) {
     assert!(
-        refused(addr),
-        "after {after}, {addr} still accepts connections: the server (or its listener) \
-         outlived the test. Signal the shutdown and join the server's thread"
+        listener.is_closed(),
+        "after {after}, {} still accepts connections: the server (or its listener) \
+         outlived the test. Signal the shutdown and join the server's thread",
+        listener.addr()
     );
 }
 
@@ -134,33 +134,33 @@ fn the_client_returns_a_404_as_a_response() {
 #[test]
 fn after_stop_nothing_listens() {
     let (server, _gate, _entered) = start();
-    let addr = server.addr();
+    let listener = listener(&server);
     get(&server, "/hello");
     server.stop().expect("a clean stop");
-    assert_closed(addr, "stop()");
+    assert_closed(&listener, "stop()");
 }
 
 #[test]
 fn after_a_drop_nothing_listens() {
     let (server, _gate, _entered) = start();
-    let addr = server.addr();
+    let listener = listener(&server);
     get(&server, "/hello");
     drop(server);
-    assert_closed(addr, "dropping the TestServer");
+    assert_closed(&listener, "dropping the TestServer");
 }
 
 #[test]
 fn a_server_never_called_stops_too() {
     let (server, _gate, _entered) = start();
-    let addr = server.addr();
+    let listener = listener(&server);
     server.stop().expect("a clean stop");
-    assert_closed(addr, "stop() of a server that served nothing");
+    assert_closed(&listener, "stop() of a server that served nothing");
 }
 
 #[test]
 fn a_request_in_flight_completes_during_a_graceful_stop() {
     let (server, gate, entered) = start();
-    let addr = server.addr();
+    let listener = listener(&server);
     let agent = server.client();
     let url = server.url("/slow");
     let in_flight = std::thread::spawn(move || agent.get(&url).call());
@@ -170,11 +170,12 @@ fn a_request_in_flight_completes_during_a_graceful_stop() {
     let stopping = std::thread::spawn(move || server.stop());
     // A graceful shutdown closes the listener first; wait until it has (observed, bounded).
     let deadline = Instant::now() + TIMEOUT;
-    while !refused(addr) {
+    while !listener.is_closed() {
         assert!(
             Instant::now() < deadline,
-            "stop() was called but {addr} still accepts new connections: a shutting-down \
-             server stops accepting at once"
+            "stop() was called but {} still accepts new connections: a shutting-down \
+             server stops accepting at once",
+            listener.addr()
         );
         std::thread::yield_now();
     }
@@ -194,19 +195,19 @@ fn a_request_in_flight_completes_during_a_graceful_stop() {
         .join()
         .unwrap()
         .expect("stop() returns Ok once the last request is done");
-    assert_closed(addr, "the graceful stop");
+    assert_closed(&listener, "the graceful stop");
 }
 
 #[test]
 fn starting_and_stopping_many_servers_leaves_no_port_open() {
-    let mut addrs = Vec::new();
+    let mut listeners = Vec::new();
     for _ in 0..10 {
         let (server, _gate, _entered) = start();
-        addrs.push(server.addr());
+        listeners.push(listener(&server));
         get(&server, "/hello");
     }
-    for addr in addrs {
-        assert_closed(addr, "each of ten servers went out of scope");
+    for listener in &listeners {
+        assert_closed(listener, "each of ten servers went out of scope");
     }
 }
 

@@ -6,7 +6,6 @@
 use crate::check::Outcome;
 use crate::files::{self, write_atomically};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -75,8 +74,20 @@ impl ResultCache {
 /// never be remembered with the older file's outcome.
 pub fn content_digest(exercise_dir: &Path) -> Option<Vec<u8>> {
     let mut h = Sha256::new();
-    let mut seen = BTreeSet::new();
-    digest_crate(exercise_dir, &mut h, &mut seen)?;
+    // Folders named below the course's exercises folder, so a moved course keeps its cache.
+    let exercises = exercise_dir.ancestors().nth(2).unwrap_or(exercise_dir);
+    for dir in crate_dirs(exercise_dir) {
+        let name = dir.strip_prefix(exercises).unwrap_or(&dir);
+        h.update(name.to_string_lossy().as_bytes());
+        h.update([0]);
+        for rel in files::walk(&dir).ok()? {
+            let bytes = std::fs::read(dir.join(&rel)).ok()?;
+            h.update(rel.to_string_lossy().as_bytes());
+            h.update([0]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+    }
     Some(h.finalize().to_vec())
 }
 
@@ -110,25 +121,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn digest_crate(dir: &Path, h: &mut Sha256, seen: &mut BTreeSet<PathBuf>) -> Option<()> {
-    if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
-        return Some(());
-    }
-    for rel in files::walk(dir).ok()? {
-        let bytes = std::fs::read(dir.join(&rel)).ok()?;
-        h.update(rel.to_string_lossy().as_bytes());
-        h.update([0]);
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(&bytes);
-    }
-    for dep in crate_path_dependencies(dir) {
-        h.update(dep.to_string_lossy().as_bytes());
-        h.update([0]);
-        digest_crate(&dir.join(dep), h, seen)?;
-    }
-    Some(())
 }
 
 /// The `path` values of a crate's own dependency tables (not the workspace's: those are in
